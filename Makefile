@@ -1,0 +1,52 @@
+# The two commands:  make lab  (install and open the series)   make test  (install and run every test)
+# Both install into .venv/ from the exact pins in constraints.txt, and skip the install when
+# neither pyproject.toml nor constraints.txt changed since the last one.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+
+.PHONY: install lab test test-fast student bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; run: make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -c constraints.txt -e ".[lab,test]"
+	@touch $@
+
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+# unit tests only, no notebooks (quick loop while writing helpers)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+# student versions of every notebook (solutions replaced by NotImplementedError) in student/
+student: $(STAMP)
+	$(BIN)/python -m tools.student notebooks student
+
+# torch (CPU build) and the benchmarks; not part of make test
+bench: $(STAMP)
+	$(PIP) install --quiet -c constraints.txt "torch==2.13.0"
+	$(BIN)/python benchmarks/bench_gradcheck.py
+
+# re-resolve the newest versions and rewrite constraints.txt (then update environment.yml to match)
+lock:
+	rm -rf /tmp/gradcheck-lock-venv && $(PYTHON) -m venv /tmp/gradcheck-lock-venv
+	/tmp/gradcheck-lock-venv/bin/python -m pip install --quiet -e ".[lab,test]"
+	echo "# Exact pins for .venv (make lab / make test). Regenerate with: make lock. Keep environment.yml equal (tested)." > constraints.txt
+	/tmp/gradcheck-lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
+
+clean:
+	rm -rf $(VENV) student .pytest_cache .hypothesis
