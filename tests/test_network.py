@@ -1,0 +1,262 @@
+"""helpers.network: the layers, the network of notebook 06 at the assignment's test point, the neuron
+of notebook 04, and the dict ↔ vector pair.  Reference numbers from CURRICULUM.md are asserted here."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from helpers import network
+from helpers.network import (
+    backward,
+    backward_with_planted_bugs,
+    count_parameters,
+    dict_to_vector,
+    forward,
+    init,
+    neuron_backward,
+    neuron_backward_with_planted_bugs,
+    neuron_forward,
+    neuron_init,
+    vector_to_dict,
+)
+
+# ---------------------------------------------------------------------------------------------
+# the network of notebook 06 at the assignment's test point
+
+
+def test_init_draws_the_assignment_test_point_in_order():
+    X, Y, params = init()
+    np.random.seed(1)
+    expected = [np.random.randn(4, 3)] + [np.random.randn(*s) for s in [(5, 4), (5, 1), (3, 5), (3, 1), (1, 3), (1, 1)]]
+    assert np.array_equal(X, expected[0])
+    assert np.array_equal(Y, [[1, 1, 0]])
+    assert list(params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    for value, reference in zip(params.values(), expected[1:]):
+        assert np.array_equal(value, reference)
+    assert count_parameters(params) == 47
+
+
+def test_init_is_repeatable():
+    first, second = init(), init()
+    for a, b in zip(dict_to_vector(first[2])[0], dict_to_vector(second[2])[0]):
+        assert a == b
+
+
+def test_cost_at_the_test_point():
+    X, Y, params = init()
+    cost, cache = forward(X, Y, params)
+    assert np.isclose(cost, 2.407833389834357, rtol=1e-13, atol=0)
+    assert cache["A3"].shape == (1, 3)
+
+
+def test_cost_is_the_assignment_formula():
+    X, Y, params = init()
+    cost, cache = forward(X, Y, params)
+    A3, m = cache["A3"], X.shape[1]
+    by_hand = 1 / m * np.sum(-Y * np.log(A3) - (1 - Y) * np.log(1 - A3))
+    assert np.isclose(cost, by_hand, rtol=1e-15)
+    # Y given as a flat (m,) array, as in the assignment, gives the same cost
+    assert forward(X, np.array([1, 1, 0]), params)[0] == cost
+
+
+def test_backward_returns_one_gradient_per_parameter_with_its_shape():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    assert list(grads) == list(params)
+    for name in params:
+        assert grads[name].shape == params[name].shape
+
+
+def test_twenty_of_47_analytic_components_are_exactly_zero():
+    X, Y, params = init()
+    cache = forward(X, Y, params)[1]
+    for backward_fn in (backward, backward_with_planted_bugs):
+        vector, keys = dict_to_vector(backward_fn(X, Y, cache))
+        assert vector.size == 47
+        assert int(np.sum(vector == 0)) == 20
+
+
+def test_planted_bugs_are_exactly_dW2_times_2_and_db1_times_4():
+    X, Y, params = init()
+    cache = forward(X, Y, params)[1]
+    correct, buggy = backward(X, Y, cache), backward_with_planted_bugs(X, Y, cache)
+    assert np.allclose(buggy["W2"], 2 * correct["W2"], rtol=1e-13, atol=1e-17)
+    assert np.allclose(buggy["b1"], 4 * correct["b1"], rtol=1e-13, atol=1e-17)
+    for name in ("W1", "b2", "W3", "b3"):
+        assert np.allclose(buggy[name], correct[name], rtol=1e-13, atol=1e-17)
+    # the bugs are visible: b1[0..3] and W2[2, 0..3] differ, everything else agrees
+    differs = {key for key, a, b in zip(dict_to_vector(correct)[1], dict_to_vector(correct)[0],
+                                        dict_to_vector(buggy)[0]) if not np.isclose(a, b, rtol=1e-12, atol=0)}
+    assert differs == {("b1", (i, 0)) for i in range(4)} | {("W2", (2, j)) for j in range(4)}
+
+
+def test_forward_rejects_missing_parameters():
+    X, Y, params = init()
+    del params["b2"]
+    with pytest.raises(ValueError, match="b2"):
+        forward(X, Y, params)
+    with pytest.raises(TypeError, match="dict"):
+        forward(X, Y, [1, 2, 3])
+
+
+# ---------------------------------------------------------------------------------------------
+# the single neuron of notebook 04
+
+
+def test_neuron_backward_matches_the_closed_form():
+    X, Y, params = neuron_init()
+    cost, cache = neuron_forward(X, Y, params)
+    A = 1 / (1 + np.exp(-(params["w"].T @ X + params["b"])))
+    assert np.allclose(cache["A"], A)
+    assert np.isclose(cost, -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+    grads = neuron_backward(X, Y, cache)
+    assert np.allclose(grads["w"], X @ (A - Y).T / X.shape[1])
+    assert np.allclose(grads["b"], np.mean(A - Y))
+
+
+def test_neuron_planted_bugs_are_a_missing_mean_and_a_wrong_sign():
+    X, Y, params = neuron_init()
+    cache = neuron_forward(X, Y, params)[1]
+    correct, buggy = neuron_backward(X, Y, cache), neuron_backward_with_planted_bugs(X, Y, cache)
+    m = X.shape[1]
+    assert np.allclose(buggy["w"], m * correct["w"])
+    assert np.allclose(buggy["b"], -correct["b"])
+    assert correct["b"].item() != 0
+
+
+def test_neuron_init_is_seeded_and_shaped():
+    X, Y, params = neuron_init(n_features=3, m=5, seed=0)
+    X2, Y2, params2 = neuron_init(n_features=3, m=5, seed=0)
+    assert X.shape == (3, 5) and Y.shape == (1, 5) and params["w"].shape == (3, 1) and params["b"].shape == (1, 1)
+    assert np.array_equal(X, X2) and np.array_equal(Y, Y2) and np.array_equal(params["w"], params2["w"])
+    assert set(np.unique(Y)) == {0.0, 1.0}
+    with pytest.raises(ValueError, match="n_features"):
+        neuron_init(n_features=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# dict ↔ vector
+
+
+def test_dict_to_vector_keys_name_every_element():
+    _, _, params = init()
+    theta, keys = dict_to_vector(params)
+    assert theta.shape == (47,) and len(keys) == 47
+    assert keys[0] == ("W1", (0, 0)) and keys[20] == ("b1", (0, 0)) and keys[46] == ("b3", (0, 0))
+    assert keys[25 + 2 * 5 + 3] == ("W2", (2, 3))
+    for value, (name, index) in zip(theta, keys):
+        assert value == params[name][index]
+
+
+def test_vector_to_dict_inverts_dict_to_vector_and_copies():
+    _, _, params = init()
+    theta, keys = dict_to_vector(params)
+    rebuilt = vector_to_dict(theta, keys)
+    assert list(rebuilt) == list(params)
+    for name in params:
+        assert rebuilt[name].shape == params[name].shape
+        assert np.array_equal(rebuilt[name], params[name])
+    rebuilt["W1"][0, 0] += 1.0
+    assert theta[0] == params["W1"][0, 0]
+    # a column vector (the assignment's (47, 1)) is accepted too
+    assert np.array_equal(vector_to_dict(theta.reshape(-1, 1), keys)["W3"], params["W3"])
+
+
+shapes = st.lists(hnp.array_shapes(min_dims=0, max_dims=3, max_side=4), min_size=1, max_size=4)
+
+
+@settings(max_examples=50, deadline=None)
+@given(shapes, st.integers(0, 2**31 - 1))
+def test_dict_vector_round_trip_for_any_shapes(shape_list, seed):
+    rng = np.random.default_rng(seed)
+    params = {f"p{k}": rng.standard_normal(shape) for k, shape in enumerate(shape_list)}
+    theta, keys = dict_to_vector(params)
+    assert theta.size == sum(np.size(v) for v in params.values()) == len(keys)
+    rebuilt = vector_to_dict(theta, keys)
+    assert list(rebuilt) == list(params)
+    for name, value in params.items():
+        assert rebuilt[name].shape == np.shape(value)
+        assert np.array_equal(rebuilt[name], value)
+
+
+def test_vector_to_dict_rejects_mismatches():
+    _, _, params = init()
+    theta, keys = dict_to_vector(params)
+    with pytest.raises(ValueError, match="47 entries but there are 46 keys"):
+        vector_to_dict(theta, keys[:-1])
+    with pytest.raises(ValueError, match="twice"):
+        vector_to_dict(theta[:2], [("a", (0,)), ("a", (0,))])
+    with pytest.raises(ValueError, match="do not cover"):
+        vector_to_dict(theta[:2], [("a", (0,)), ("a", (2,))])
+    with pytest.raises(TypeError, match="dict"):
+        dict_to_vector([1.0, 2.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# layers: shapes, formulas and argument checks (checked numerically in the gradcheck section)
+
+
+def test_linear_layer_formula_and_shape_errors():
+    rng = np.random.default_rng(0)
+    x, W, b = rng.standard_normal((4, 3)), rng.standard_normal((2, 4)), rng.standard_normal((2, 1))
+    out, cache = network.linear_forward(x, W, b)
+    assert np.allclose(out, W @ x + b)
+    dx, dW, db = network.linear_backward(np.ones((2, 3)), cache)
+    assert dx.shape == x.shape and dW.shape == W.shape and db.shape == b.shape
+    assert np.allclose(db, 3.0)
+    with pytest.raises(ValueError, match=r"b has shape \(2,\)"):
+        network.linear_forward(x, W, np.zeros(2))
+    with pytest.raises(ValueError, match="one column per row of x"):
+        network.linear_forward(x.T, W, b)
+    with pytest.raises(ValueError, match="dout has shape"):
+        network.linear_backward(np.ones((3, 2)), cache)
+
+
+def test_activation_values():
+    z = np.array([[-2.0, 0.0, 3.0]])
+    assert np.array_equal(network.relu_forward(z)[0], [[0.0, 0.0, 3.0]])
+    assert np.array_equal(network.relu_backward(np.ones_like(z), z), [[0.0, 0.0, 1.0]])  # 0 at the kink
+    assert np.allclose(network.sigmoid_forward(z)[0], 1 / (1 + np.exp(-z)))
+    assert np.isclose(network.sigmoid_backward(np.ones((1, 1)), network.sigmoid_forward(np.zeros((1, 1)))[1]).item(), 0.25)
+    assert np.allclose(network.tanh_backward(np.ones_like(z), network.tanh_forward(z)[1]), 1 / np.cosh(z) ** 2)
+    with pytest.raises(ValueError, match="dout has shape"):
+        network.relu_backward(np.ones((3, 1)), z)
+
+
+def test_softmax_cross_entropy_values_and_labels():
+    scores = np.array([[1.0, 2.0], [3.0, 2.0], [0.0, 2.0]])
+    cost, cache = network.softmax_cross_entropy_forward(scores, np.array([1, 0]))
+    P = np.exp(scores) / np.exp(scores).sum(axis=0)
+    assert np.isclose(cost, -(np.log(P[1, 0]) + np.log(P[0, 1])) / 2)
+    one_hot = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+    assert np.isclose(network.softmax_cross_entropy_forward(scores, one_hot)[0], cost)
+    assert np.allclose(network.softmax_cross_entropy_backward(1.0, cache), (P - one_hot) / 2)
+    # huge scores do not overflow (the column max is subtracted first)
+    assert np.isfinite(network.softmax_cross_entropy_forward(scores * 1e3, np.array([1, 0]))[0])
+    with pytest.raises(ValueError, match="class indices"):
+        network.softmax_cross_entropy_forward(scores, np.array([3, 0]))
+    with pytest.raises(ValueError, match="one-hot"):
+        network.softmax_cross_entropy_forward(scores, np.zeros((2, 2)))
+
+
+def test_binary_cross_entropy_values_and_errors():
+    A, Y = np.array([[0.9, 0.2]]), np.array([[1.0, 0.0]])
+    cost, cache = network.binary_cross_entropy_forward(A, Y)
+    assert np.isclose(cost, -(np.log(0.9) + np.log(0.8)) / 2)
+    assert np.allclose(network.binary_cross_entropy_backward(1.0, cache), [[-1 / 0.9 / 2, 1 / 0.8 / 2]])
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        network.binary_cross_entropy_forward(np.array([[1.0, 0.5]]), Y)
+    with pytest.raises(ValueError, match="Y has shape"):
+        network.binary_cross_entropy_forward(A, np.ones((2, 1)))
+    with pytest.raises(ValueError, match="scalar"):
+        network.binary_cross_entropy_backward(np.ones(2), cache)
+
+
+def test_sigmoid_after_cross_entropy_gives_A_minus_Y_over_m():
+    X, Y, params = init()
+    cache = forward(X, Y, params)[1]
+    dA3 = network.binary_cross_entropy_backward(1.0, (cache["A3"], cache["Y"]))
+    dZ3 = network.sigmoid_backward(dA3, cache["A3"])
+    assert np.allclose(dZ3, (cache["A3"] - Y) / 3, rtol=1e-14)
