@@ -260,3 +260,70 @@ def test_sigmoid_after_cross_entropy_gives_A_minus_Y_over_m():
     dA3 = network.binary_cross_entropy_backward(1.0, (cache["A3"], cache["Y"]))
     dZ3 = network.sigmoid_backward(dA3, cache["A3"])
     assert np.allclose(dZ3, (cache["A3"] - Y) / 3, rtol=1e-14)
+
+
+# ---------------------------------------------------------------------------------------------
+# the reference numbers of CURRICULUM.md, through helpers.gradcheck
+
+from helpers.derivatives import central_difference  # noqa: E402
+from helpers.gradcheck import gradient_difference, numerical_gradient  # noqa: E402
+
+
+def network_loss(X, Y):
+    return lambda params: forward(X, Y, params)[0]
+
+
+def test_one_dimensional_check_of_the_assignment():
+    x, theta = 2.0, np.array(4.0)
+
+    def J(theta):
+        return theta * x
+
+    assert J(theta) == 8.0
+    dtheta = x  # backward: dJ/dθ = x
+    assert dtheta == 2.0
+    numeric = numerical_gradient(J, theta, eps=1e-7)
+    assert numeric == central_difference(J, 4.0, 1e-7)  # the same quotient as the 1-D helper
+    assert np.isclose(gradient_difference(np.array(dtheta), numeric), 2.919335883291695e-10, rtol=1e-9, atol=0)
+
+
+def test_planted_bug_difference_at_eps_1e_7():
+    X, Y, params = init()
+    grads = backward_with_planted_bugs(X, Y, forward(X, Y, params)[1])
+    numeric = numerical_gradient(network_loss(X, Y), params, eps=1e-7)
+    assert np.isclose(gradient_difference(grads, numeric), 0.2850931567761623, rtol=1e-9, atol=0)
+
+
+def test_fixed_network_difference_at_eps_1e_7_is_above_the_assignment_threshold():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    numeric = numerical_gradient(network_loss(X, Y), params, eps=1e-7)
+    difference = gradient_difference(grads, numeric)
+    assert np.isclose(difference, 1.1890913024229996e-07, rtol=1e-6, atol=0)
+    assert difference > 1e-7
+
+
+# ε → the fixed network's difference, as CURRICULUM.md quotes them (2 significant digits)
+EPS_SWEEP = {1e-3: 1.7e-8, 1e-4: 1.9e-10, 1e-5: 9.3e-10, 1e-6: 8.3e-9, 1e-7: 1.19e-7, 1e-8: 1.2e-6}
+
+
+def test_eps_sweep_on_the_fixed_network_is_a_v():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    measured = {eps: gradient_difference(grads, numerical_gradient(network_loss(X, Y), params, eps=eps))
+                for eps in EPS_SWEEP}
+    for eps, quoted in EPS_SWEEP.items():
+        digits = 3 if quoted == 1.19e-7 else 2
+        assert float(f"{measured[eps]:.{digits - 1}e}") == quoted, (eps, measured[eps])
+    best = min(measured, key=measured.get)
+    assert best == 1e-4
+
+
+def test_default_step_lands_near_the_bottom_of_the_v():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    default = gradient_difference(grads, numerical_gradient(network_loss(X, Y), params))
+    at_1e_7 = gradient_difference(grads, numerical_gradient(network_loss(X, Y), params, eps=1e-7))
+    # measured 1.6e-9: within a decade of the bottom (1.9e-10 at ε = 1e-4), 70× better than ε = 1e-7
+    assert default < 2e-9
+    assert default < at_1e_7 / 50
