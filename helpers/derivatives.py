@@ -19,6 +19,9 @@ __all__ = [
     "default_step",
     "derivative_errors",
     "observed_order",
+    "step_sweep",
+    "best_step",
+    "optimal_step_table",
 ]
 
 _METHODS = ("central", "forward", "complex")
@@ -156,3 +159,71 @@ def observed_order(eps_values: Sequence[float], errors: Sequence[float]) -> floa
         raise ValueError("observed_order needs positive steps and positive errors (logarithms)")
     slope, _ = np.polyfit(np.log(eps_values), np.log(errors), 1)
     return float(slope)
+
+
+def step_sweep(
+    f: Callable,
+    x: float,
+    exact: float,
+    eps_values: Sequence[float],
+    method: str = "central",
+    dtype=np.float64,
+) -> np.ndarray:
+    """Relative errors |approx(ε) − exact| / |exact| of one scheme, one per ε in ``eps_values``.
+
+    ``x`` and every ε are first converted to ``dtype`` (float64 or float32), so the difference
+    quotient is computed in that precision; ``exact`` is the true derivative (a float64 number).
+    Returns an array of shape (len(eps_values),).  Plotted against ε on log-log axes this is the
+    V-shaped curve: truncation error falling to the right, round-off error rising to the left.
+    """
+    schemes = {"central": central_difference, "forward": forward_difference, "complex": complex_step}
+    if method not in schemes:
+        raise ValueError(f"method must be one of {_METHODS}, but got method={method!r}")
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a real floating-point type (float64, float32), but got {dtype}")
+    _check_point(exact)
+    if exact == 0:
+        raise ValueError(
+            "exact must be nonzero: the relative error |approx − exact| / |exact| is undefined at 0; "
+            "use derivative_errors for absolute errors instead"
+        )
+    scheme = schemes[method]
+    point = dtype.type(x)
+    approx = np.array([scheme(f, point, dtype.type(eps)) for eps in eps_values], dtype=float)
+    return np.abs(approx - float(exact)) / abs(float(exact))
+
+
+def best_step(eps_values: Sequence[float], errors: Sequence[float]) -> tuple[float, float]:
+    """The step with the smallest error, and that error: (ε*, error(ε*)) read off a sweep."""
+    eps_values = np.asarray(eps_values, dtype=float)
+    errors = np.asarray(errors, dtype=float)
+    if eps_values.shape != errors.shape or eps_values.size == 0:
+        raise ValueError(
+            f"eps_values and errors must be non-empty and of equal length, got {eps_values.size} and {errors.size}"
+        )
+    at = int(np.nanargmin(errors))
+    return float(eps_values[at]), float(errors[at])
+
+
+def optimal_step_table(dtypes: Sequence = (np.float64, np.float32)) -> list[dict]:
+    """The rule-of-thumb steps and errors per dtype, from its unit round-off u = ``np.finfo(dtype).eps``.
+
+    Forward: truncation ~ε, round-off ~u/ε, balanced at ε* = √u with error ~√u.
+    Central: truncation ~ε², round-off ~u/ε, balanced at ε* = ∛u with error ~u^(2/3).
+    (For |θ| > 1 multiply the step by |θ|, as :func:`default_step` does.)  One dict per dtype with
+    keys "dtype", "u", "forward_step", "forward_error", "central_step", "central_error".
+    """
+    rows = []
+    for dtype in dtypes:
+        dtype = np.dtype(dtype)
+        u = float(np.finfo(dtype).eps)
+        rows.append({
+            "dtype": dtype.name,
+            "u": u,
+            "forward_step": default_step(1.0, "forward", dtype),
+            "forward_error": math.sqrt(u),
+            "central_step": default_step(1.0, "central", dtype),
+            "central_error": u ** (2 / 3),
+        })
+    return rows

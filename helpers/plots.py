@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["secant_figure", "draw_secants", "error_vs_step_figure"]
+__all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure"]
 
 FIGSIZE = (6.4, 4.0)
 DPI = 80
@@ -100,5 +100,44 @@ def error_vs_step_figure(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def draw_points(ax, points: Mapping[str, tuple[float, float]], colors: Sequence | None = None) -> list:
+    """Draw one large diamond per entry of ``points`` (label → (ε, error)) on ``ax``; return the lines.
+
+    Used to show where a particular step (the default step, the slider's ε) lands on a sweep.
+    ``colors`` (optional) gives one colour per point.
+    """
+    lines = []
+    for k, (label, (eps, error)) in enumerate(points.items()):
+        style = {} if colors is None else {"color": colors[k]}
+        (line,) = ax.plot([eps], [error], "D", ms=8, mec="black", zorder=3, label=label, **style)
+        lines.append(line)
+    return lines
+
+
+def step_sweep_figure(
+    eps_values: Sequence[float],
+    errors: Mapping[str, Sequence[float]],
+    points: Mapping[str, tuple[float, float]] | None = None,
+    ax=None,
+    title: str = "Relative error against the step ε",
+    ylabel: str = "relative error",
+):
+    """The V-shaped curve: log-log error against ε, one line per scheme, plus marked points.
+
+    ``errors`` maps a label to the errors of one sweep (see ``helpers.derivatives.step_sweep``);
+    ``points`` maps a label to one (ε, error) pair drawn as a diamond on top; when it has one
+    entry per line, in the same order, each diamond takes its line's colour.  ε grows to the
+    right: truncation error (∝ ε or ε²) is the right arm of the V, round-off (∝ u/ε) the left arm.
+    """
+    fig = error_vs_step_figure(eps_values, errors, ax=ax, title=title, ylabel=ylabel)
+    ax = fig.axes[0] if ax is None else ax
+    points = points or {}
+    curves = ax.get_lines()[-len(errors):] if errors else []
+    colors = [line.get_color() for line in curves] if len(points) == len(curves) else None
+    draw_points(ax, points, colors)
     ax.legend(fontsize=8)
     return fig

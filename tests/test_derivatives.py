@@ -136,3 +136,157 @@ def test_non_scalar_output(scheme):
 def test_array_x_is_refused_with_a_pointer_to_numerical_gradient():
     with pytest.raises(TypeError, match="numerical_gradient"):
         central_difference(cube, np.array([1.0, 2.0]), 1e-3)
+
+
+# --- notebook 02: the V-shaped error curve (exp at θ = 1, relative errors, decade grid) -------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from helpers.derivatives import best_step, optimal_step_table, step_sweep  # noqa: E402
+
+DECADES = np.array([10.0**-k for k in range(1, 16)])  # 1e-1 … 1e-15, exact decimal floats
+
+
+def at(eps, errors, grid=DECADES):
+    """The error of a sweep at one grid step."""
+    return errors[int(np.flatnonzero(grid == eps)[0])]
+
+
+def exp_sweep(method, dtype=np.float64, grid=DECADES):
+    return step_sweep(np.exp, 1.0, np.e, grid, method=method, dtype=dtype)
+
+
+def test_float64_central_bottoms_near_2e_11_at_1e_5():
+    errors = exp_sweep("central")
+    eps_best, error_best = best_step(DECADES, errors)
+    assert 1e-11 <= error_best <= 5e-11          # measured 2.155e-11
+    assert at(1e-5, errors) <= 1.01 * error_best  # 1e-5 is at the bottom (1e-7 ties by luck)
+    assert 1e-7 <= eps_best <= 1e-5
+    # the truncation arm falls 100× per decade down to 1e-4, the round-off arm rises again
+    right_arm = errors[DECADES >= 1e-4]
+    assert np.all(right_arm[1:] < right_arm[:-1] / 50)
+    assert np.all(errors[DECADES <= 1e-8] > 1e-9)
+
+
+def test_float64_forward_bottoms_near_2e_9_at_1e_8():
+    errors = exp_sweep("forward")
+    eps_best, error_best = best_step(DECADES, errors)
+    assert 1e-9 <= error_best <= 5e-9           # measured 2.429e-09
+    assert eps_best == 1e-8
+    assert np.all(errors[DECADES != 1e-8] > 10 * error_best)
+
+
+def test_float64_both_wrong_by_more_than_5_percent_at_1e_15():
+    forward, central = at(1e-15, exp_sweep("forward")), at(1e-15, exp_sweep("central"))
+    assert 0.05 < central < 0.10   # measured 6.2 %
+    assert 0.10 < forward < 0.20   # measured 14.4 %
+
+
+def test_the_step_itself_is_rounded_at_1e_15():
+    assert np.isclose((1.0 + 1e-15) - 1.0, 1.1102e-15, rtol=1e-4)
+
+
+def test_float32_sweep_is_computed_in_float32():
+    for method in ("forward", "central"):
+        errors = exp_sweep(method, np.float32)
+        # 1 + ε rounds to 1 in float32 for ε ≤ 1e-8: the quotient is exactly 0, the error 100 %
+        assert np.all(errors[DECADES <= 1e-8] == 1.0)
+        assert np.all(exp_sweep(method)[(DECADES <= 1e-8) & (DECADES >= 1e-14)] < 0.01)  # float64 is not
+
+
+def test_float32_optimum_and_error_magnitudes():
+    forward, central = exp_sweep("forward", np.float32), exp_sweep("central", np.float32)
+    eps_f, error_f = best_step(DECADES, forward)
+    eps_c, error_c = best_step(DECADES, central)
+    assert eps_f == 1e-4 and 5e-5 <= error_f <= 5e-4   # measured 1.14e-4
+    assert eps_c == 1e-2 and 5e-6 <= error_c <= 5e-5   # measured 1.31e-5
+    # at the steps that are best in float64, a correct float32 derivative is off by 1e-3 … 1e-2
+    assert 1e-3 <= at(1e-5, central) <= 1e-2           # measured 4.5e-3
+    assert 1e-3 <= at(1e-6, central) <= 2e-2           # measured 8.7e-3
+    # so a correct derivative never looks better than ~1e-5 in float32
+    assert min(error_f, error_c) > 1e-6
+
+
+def test_optimal_step_table_from_finfo():
+    rows = {row["dtype"]: row for row in optimal_step_table()}
+    assert set(rows) == {"float64", "float32"}
+    f64, f32 = rows["float64"], rows["float32"]
+    assert f64["u"] == np.finfo(np.float64).eps and f32["u"] == np.finfo(np.float32).eps
+    assert np.isclose(f64["forward_step"], 1.49e-8, rtol=1e-2)
+    assert np.isclose(f64["central_step"], 6.06e-6, rtol=1e-3)
+    assert np.isclose(f32["forward_step"], 3.45e-4, rtol=1e-2)
+    assert np.isclose(f32["central_step"], 4.92e-3, rtol=1e-2)
+    assert np.isclose(f64["central_error"], 3.67e-11, rtol=1e-2)
+    assert np.isclose(f32["central_error"], 2.42e-5, rtol=1e-2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("method", ["forward", "central"])
+def test_rule_of_thumb_matches_the_sweep_within_a_decade_grid(method, dtype):
+    row = next(r for r in optimal_step_table([dtype]))
+    eps_best, error_best = best_step(DECADES, exp_sweep(method, dtype))
+    ratio = max(row[f"{method}_step"] / eps_best, eps_best / row[f"{method}_step"])
+    assert ratio <= 3.5                          # measured 1.49, 1.65, 3.45, 2.03
+    assert error_best <= row[f"{method}_error"]   # the rule assumes the worst rounding
+
+
+@pytest.mark.parametrize(
+    "dtype, method, bound",
+    [(np.float64, "central", 1e-10), (np.float64, "forward", 5e-8),   # measured 4.7e-12, 1.3e-8
+     (np.float32, "central", 5e-5), (np.float32, "forward", 5e-4)],   # measured 1.3e-5, 1.3e-4
+)
+def test_default_step_lands_at_the_bottom_of_the_v(dtype, method, bound):
+    step = default_step(1.0, method=method, dtype=dtype)
+    assert step_sweep(np.exp, 1.0, np.e, [step], method=method, dtype=dtype)[0] <= bound
+
+
+def test_complex_step_sweep_stays_at_machine_precision_down_to_1e_20():
+    grid = np.array([10.0**-k for k in range(1, 21)])
+    errors = step_sweep(np.exp, 1.0, np.e, grid, method="complex")
+    assert np.all(errors[grid <= 1e-8] <= 1e-15)           # measured max 1.6e-16
+    assert np.allclose(errors[:4], [1.7e-3, 1.7e-5, 1.7e-7, 1.7e-9], rtol=0.05)  # ε²/6 like central
+    central = step_sweep(np.exp, 1.0, np.e, grid, method="central")
+    assert np.all(central[grid <= 1e-16] == 1.0)
+
+
+@pytest.mark.parametrize("x", [-1.0, 1.0, 2.5])
+def test_complex_step_silently_returns_zero_on_abs(x):
+    assert complex_step(abs, x) == 0.0
+    assert np.isclose(central_difference(abs, x, 1e-5), np.sign(x))
+
+
+def test_complex_step_refuses_python_max():
+    with pytest.raises(TypeError, match="not supported"):
+        complex_step(lambda t: max(t, 0.0), 1.0)
+
+
+def test_exercise_02_log_at_2_bottoms_at_1e_5():
+    errors = step_sweep(np.log, 2.0, 0.5, DECADES, method="central")
+    eps_best, error_best = best_step(DECADES, errors)
+    assert eps_best == 1e-5 and 5e-12 <= error_best <= 5e-11  # measured 1.8e-11
+    assert np.isclose(default_step(2.0), 1.21e-5, rtol=1e-2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.floats(-3, 3), k=st.integers(1, 12), method=st.sampled_from(["forward", "central"]))
+def test_step_sweep_is_derivative_errors_over_exact(x, k, method):
+    eps = [10.0**-k, 10.0 ** -(k + 0.5)]
+    exact = np.exp(x)
+    assert np.allclose(step_sweep(np.exp, x, exact, eps, method),
+                       derivative_errors(np.exp, x, exact, eps, method) / exact, rtol=1e-12, atol=0)
+
+
+def test_step_sweep_refuses_zero_exact_and_bad_arguments():
+    with pytest.raises(ValueError, match="exact must be nonzero"):
+        step_sweep(np.sin, 0.0, 0.0, [1e-3])
+    with pytest.raises(ValueError, match="method"):
+        step_sweep(np.exp, 1.0, np.e, [1e-3], method="backward")
+    with pytest.raises(TypeError, match="dtype"):
+        step_sweep(np.exp, 1.0, np.e, [1e-3], dtype=np.int32)
+
+
+def test_best_step_reads_the_minimum_and_checks_lengths():
+    assert best_step([1e-1, 1e-2, 1e-3], [3.0, 1.0, 2.0]) == (1e-2, 1.0)
+    with pytest.raises(ValueError, match="equal length"):
+        best_step([1e-1, 1e-2], [1.0])

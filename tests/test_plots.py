@@ -49,3 +49,56 @@ def test_figures_draw_on_a_given_axes():
         assert len(ax.get_lines()) == 5
     finally:
         plt.close(fig)
+
+
+# --- notebook 02: the V-shaped curve with marked points ----------------------------------------
+
+from helpers.derivatives import step_sweep  # noqa: E402
+from helpers.plots import draw_points, step_sweep_figure  # noqa: E402
+
+
+def test_step_sweep_figure_has_one_line_per_scheme_and_one_diamond_per_point():
+    eps = np.array([10.0**-k for k in range(1, 16)])
+    errors = {f"{m} difference": step_sweep(np.exp, 1.0, np.e, eps, m) for m in ("forward", "central")}
+    points = {"default, forward": (1.49e-8, 1.3e-8), "default, central": (6.06e-6, 4.7e-12)}
+    fig = step_sweep_figure(eps, errors, points=points, title="V")
+    try:
+        (ax,) = fig.axes
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+        lines = ax.get_lines()
+        assert len(lines) == 4
+        assert [len(line.get_xdata()) for line in lines] == [15, 15, 1, 1]
+        assert [line.get_marker() for line in lines] == ["o", "o", "D", "D"]
+        assert np.allclose(lines[3].get_xdata(), [6.06e-6]) and np.allclose(lines[3].get_ydata(), [4.7e-12])
+        # one diamond per line: each takes its line's colour
+        assert lines[2].get_color() == lines[0].get_color()
+        assert lines[3].get_color() == lines[1].get_color()
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [*errors, *points]
+        assert ax.get_title() == "V" and ax.get_ylabel() == "relative error"
+    finally:
+        plt.close(fig)
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_step_sweep_figure_without_points_and_with_other_point_counts():
+    eps = [1e-1, 1e-2, 1e-3]
+    fig = step_sweep_figure(eps, {"a": [1e-2, 1e-4, 1e-6]})
+    try:
+        assert len(fig.axes[0].get_lines()) == 1
+    finally:
+        plt.close(fig)
+    fig = step_sweep_figure(eps, {"a": [1e-2, 1e-4, 1e-6]}, points={"p": (1e-2, 1e-4), "q": (1e-3, 1e-6)})
+    try:
+        assert len(fig.axes[0].get_lines()) == 3  # diamonds in default colours
+    finally:
+        plt.close(fig)
+
+
+def test_draw_points_returns_one_line_per_point_in_the_given_colours():
+    fig, ax = plt.subplots()
+    try:
+        lines = draw_points(ax, {"a": (1.0, 2.0), "b": (3.0, 4.0)}, colors=["red", "blue"])
+        assert [line.get_label() for line in lines] == ["a", "b"]
+        assert [line.get_color() for line in lines] == ["red", "blue"]
+    finally:
+        plt.close(fig)
