@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure"]
+__all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure",
+           "tensor_errors_figure"]
 
 FIGSIZE = (6.4, 4.0)
 DPI = 80
@@ -140,4 +141,55 @@ def step_sweep_figure(
     colors = [line.get_color() for line in curves] if len(points) == len(curves) else None
     draw_points(ax, points, colors)
     ax.legend(fontsize=8)
+    return fig
+
+
+PASS_COLOR = "tab:blue"
+FAIL_COLOR = "tab:red"
+ZERO_FLOOR = 1e-17  # where a bar of relative error exactly 0 is drawn on the log axis
+
+
+def tensor_errors_figure(
+    errors: Mapping[str, float],
+    tol: float,
+    failing: Sequence[str] | None = None,
+    ax=None,
+    title: str = "Largest relative error in each tensor",
+):
+    """Bar chart, log scale, of the largest element-wise relative error in each tensor.
+
+    ``errors`` maps a tensor name to its max |g − n| / max(|g|, |n|) (e.g. from a gradient-check
+    report), in the order to draw.  Bars of the tensors in ``failing`` (default: error > ``tol``)
+    are red, the others blue; a dashed line marks ``tol``; each bar carries its value, and an
+    error of exactly 0 is drawn at 1e-17 and labelled "0".
+    """
+    if not errors:
+        raise ValueError("errors is empty; pass one entry per tensor, e.g. {'W1': 3e-9, 'b1': 0.75}")
+    if not np.isfinite(tol) or tol <= 0:
+        raise ValueError(f"tol must be a positive number (the pass/fail threshold), but got tol={tol!r}")
+    names = list(errors)
+    values = np.array([float(errors[name]) for name in names])
+    if np.any(values < 0) or not np.all(np.isfinite(values)):
+        raise ValueError("errors must be finite and non-negative (relative errors lie in [0, 2])")
+    failing = set(names[k] for k in np.flatnonzero(values > tol)) if failing is None else set(failing)
+    unknown = failing - set(names)
+    if unknown:
+        raise ValueError(f"failing names {sorted(unknown)} are not among the tensors {names}")
+    fig, ax = _new_axes(ax)
+    heights = np.maximum(values, ZERO_FLOOR)
+    colors = [FAIL_COLOR if name in failing else PASS_COLOR for name in names]
+    bars = ax.bar(names, heights, color=colors, edgecolor="black", lw=0.6)
+    for bar, value in zip(bars, values):
+        label = "0" if value == 0 else f"{value:.1e}"
+        ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
+                    va="bottom", fontsize=8, textcoords="offset points", xytext=(0, 2))
+    ax.axhline(tol, color="black", ls="--", lw=1, label=f"tolerance {tol:.0e}")
+    ax.set_yscale("log")
+    ax.set_ylim(ZERO_FLOOR / 3, max(1e4, heights.max() * 1e4))  # room for the legend
+    ax.set_xlabel("tensor")
+    ax.set_ylabel("max relative error (log scale)")
+    ax.set_title(title)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=FAIL_COLOR), plt.Rectangle((0, 0), 1, 1, color=PASS_COLOR)]
+    ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.0e}"],
+              fontsize=8, loc="upper center", ncol=3)
     return fig

@@ -102,3 +102,36 @@ def test_draw_points_returns_one_line_per_point_in_the_given_colours():
         assert [line.get_color() for line in lines] == ["red", "blue"]
     finally:
         plt.close(fig)
+
+
+def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
+    import matplotlib.colors as mcolors
+    import pytest
+
+    from helpers.plots import tensor_errors_figure
+
+    errors = {"W1": 3e-9, "b1": 0.75, "W2": 0.5, "b2": 0.0, "W3": 1e-10, "b3": 2e-11}
+    fig = tensor_errors_figure(errors, tol=1e-7)
+    try:
+        (ax,) = fig.axes
+        assert ax.get_yscale() == "log"
+        bars = ax.patches
+        assert [t.get_text() for t in ax.get_xticklabels()] == list(errors)
+        red = [name for name, bar in zip(errors, bars) if mcolors.same_color(bar.get_facecolor(), "tab:red")]
+        assert red == ["b1", "W2"]
+        assert np.isclose(bars[1].get_height(), 0.75) and bars[3].get_height() > 0  # 0 drawn at a floor
+        labels = [t.get_text() for t in ax.texts]
+        assert labels == ["3.0e-09", "7.5e-01", "5.0e-01", "0", "1.0e-10", "2.0e-11"]
+        assert np.allclose(ax.get_lines()[-1].get_ydata(), 1e-7)  # the tolerance line
+    finally:
+        plt.close(fig)
+    fig = tensor_errors_figure(errors, tol=1e-7, failing=["W2"])
+    try:
+        colors = [mcolors.same_color(bar.get_facecolor(), "tab:red") for bar in fig.axes[0].patches]
+        assert colors == [False, False, True, False, False, False]
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="not among the tensors"):
+        tensor_errors_figure(errors, tol=1e-7, failing=["W9"])
+    with pytest.raises(ValueError, match="tol"):
+        tensor_errors_figure(errors, tol=0.0)
