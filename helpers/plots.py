@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure",
-           "tensor_errors_figure"]
+           "tensor_errors_figure", "elementwise_errors_figure"]
 
 FIGSIZE = (6.4, 4.0)
 DPI = 80
@@ -192,4 +192,54 @@ def tensor_errors_figure(
     handles = [plt.Rectangle((0, 0), 1, 1, color=FAIL_COLOR), plt.Rectangle((0, 0), 1, 1, color=PASS_COLOR)]
     ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.0e}"],
               fontsize=8, loc="upper center", ncol=3)
+    return fig
+
+
+THRESHOLD_ZONES = (  # (low, high, label, colour) of the float64 rule of thumb, notebook 03
+    (0.0, 1e-7, "< 1e-7 good", "tab:green"),
+    (1e-7, 1e-5, "1e-7 … 1e-5 look closer", "gold"),
+    (1e-5, 1e-3, "1e-5 … 1e-3 suspicious", "tab:orange"),
+    (1e-3, np.inf, "> 1e-3 almost surely a bug", "tab:red"),
+)
+
+
+def elementwise_errors_figure(
+    relative_errors: Mapping[str, Sequence[float]],
+    difference: float | None = None,
+    ax=None,
+    title: str = "Element-wise relative error of every gradient entry",
+):
+    """Stem plot, log scale, of |gᵢ − nᵢ| / max(|gᵢ|, |nᵢ|) for every element, tensor after tensor.
+
+    ``relative_errors`` maps a tensor name to its array of element-wise relative errors (any
+    shape; flattened), drawn left to right, one colour per tensor.  The background shows the
+    threshold zones (< 1e-7 good, 1e-7 … 1e-5 look closer, 1e-5 … 1e-3 suspicious, > 1e-3 a bug);
+    ``difference`` (the norm-wise number) is drawn as a dashed horizontal line.  Errors of
+    exactly 0 are drawn at 1e-17.
+    """
+    if not relative_errors:
+        raise ValueError("relative_errors is empty; pass one array per tensor, e.g. {'w': errors_w}")
+    fig, ax = _new_axes(ax)
+    low_limit, high_limit = ZERO_FLOOR / 3, 10.0
+    for low, high, label, color in THRESHOLD_ZONES:
+        ax.axhspan(max(low, low_limit), min(high, high_limit), color=color, alpha=0.12, lw=0, label=label)
+    start, ticks = 0, []
+    for name, values in relative_errors.items():
+        values = np.asarray(values, dtype=float).ravel()
+        positions = np.arange(start, start + values.size)
+        heights = np.maximum(values, ZERO_FLOOR)
+        (line,) = ax.plot(positions, heights, "o", ms=4, label=name)
+        ax.vlines(positions, ZERO_FLOOR, heights, color=line.get_color(), lw=1)
+        ticks.append((positions.mean(), name))
+        start += values.size
+    if difference is not None:
+        ax.axhline(max(difference, ZERO_FLOOR), color="black", ls="--", lw=1,
+                   label=f"norm-wise difference {difference:.1e}")
+    ax.set_yscale("log")
+    ax.set_ylim(low_limit, high_limit)
+    ax.set_xticks([t for t, _ in ticks], [name for _, name in ticks])
+    ax.set_xlabel("gradient entry")
+    ax.set_ylabel("relative error (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="lower left", ncol=2)
     return fig

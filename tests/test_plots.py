@@ -135,3 +135,41 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
         tensor_errors_figure(errors, tol=1e-7, failing=["W9"])
     with pytest.raises(ValueError, match="tol"):
         tensor_errors_figure(errors, tol=0.0)
+
+
+# --- notebook 03: element-wise relative errors on the threshold zones ---------------------------
+
+import pytest  # noqa: E402
+
+from helpers.plots import elementwise_errors_figure  # noqa: E402
+
+
+def test_elementwise_errors_figure_has_one_stem_series_per_tensor_zones_and_the_difference():
+    errors = {"w": np.array([[1e-10, 0.0], [3e-9, 2e-11]]), "b": np.array([2.0])}
+    fig = elementwise_errors_figure(errors, difference=2.1e-6, title="check")
+    try:
+        (ax,) = fig.axes
+        assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+        markers = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        assert [line.get_label() for line in markers] == ["w", "b"]
+        assert np.allclose(markers[0].get_xdata(), [0, 1, 2, 3]) and np.allclose(markers[1].get_xdata(), [4])
+        assert np.allclose(markers[0].get_ydata(), [1e-10, 1e-17, 3e-9, 2e-11])  # the exact 0 drawn at 1e-17
+        assert len(ax.collections) == 2  # one set of stems per tensor
+        assert len(ax.patches) == 4      # the four threshold zones
+        (dashed,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert np.allclose(dashed.get_ydata(), 2.1e-6)
+        assert dashed.get_label() == "norm-wise difference 2.1e-06"
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["w", "b"]
+    finally:
+        plt.close(fig)
+    assert plt.get_fignums() == []
+
+
+def test_elementwise_errors_figure_without_difference_and_empty_input():
+    fig = elementwise_errors_figure({"theta": [1e-12, 1.0]})
+    try:
+        assert not [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="empty"):
+        elementwise_errors_figure({})
