@@ -13,7 +13,11 @@ costs 2N evaluations of ``loss`` and (almost) nothing more.
 
 from __future__ import annotations
 
+import html
+import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,9 +27,17 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_difference",
+    "check_gradient",
+    "default_rtol",
+    "GradCheckReport",
+    "Mismatch",
+    "TensorSummary",
+    "PrecisionWarning",
+    "SAFETY",
 ]
 
 _METHODS = ("central", "forward", "complex")
+_F64 = np.float64
 SINGLE_NAME = "theta"  # the name a bare array of parameters is reported under
 
 
@@ -187,17 +199,19 @@ _NONFINITE_FIX = (
 )
 
 
-def _value(value, where_fn: Callable[[], str]) -> float:
-    """Fast path for the common case (a Python/NumPy float that is finite)."""
-    if type(value) is float or type(value) is np.float64:
-        value = float(value)
-        if value - value == 0.0:
-            return value
-    return _bad_loss(value, where_fn())
+def _value(value, where: str) -> float:
+    """loss(...)'s value as a finite float, or an error naming ``where`` and the fix."""
+    if (type(value) is float or type(value) is _F64) and value - value == 0.0:
+        return float(value)
+    return _bad_loss(value, where)
 
 
 def _central_losses(loss, params, name, p, steps, single):
-    """J(θ + ε_i e_i) and J(θ − ε_i e_i) for every element i of p (two lists of floats)."""
+    """J(θ + ε_i e_i) and J(θ − ε_i e_i) for every element i of p (two float64 arrays).
+
+    The hot loop of the whole module: per evaluation one store into the flat view, one call of
+    ``loss`` and a type/finiteness test on its value — O(1), no copies.
+    """
     flat = _flat(p)
     base = p.astype(np.float64, copy=False).reshape(-1)
     ups = (base + steps).tolist()
@@ -209,16 +223,22 @@ def _central_losses(loss, params, name, p, steps, single):
         old = flat[i]
         try:
             flat[i] = ups[i]
-            plus[i] = _value(loss(params), lambda: _where(name, single, p.shape, i, "+", steps[i]))
+            value = loss(params)
+            if (type(value) is not float and type(value) is not _F64) or value - value != 0.0:
+                value = _bad_loss(value, _where(name, single, p.shape, i, "+", steps[i]))
+            plus[i] = value
             flat[i] = downs[i]
-            minus[i] = _value(loss(params), lambda: _where(name, single, p.shape, i, "-", steps[i]))
+            value = loss(params)
+            if (type(value) is not float and type(value) is not _F64) or value - value != 0.0:
+                value = _bad_loss(value, _where(name, single, p.shape, i, "-", steps[i]))
+            minus[i] = value
         finally:
             flat[i] = old
     return np.array(plus), np.array(minus)
 
 
 def _forward_losses(loss, params, name, p, steps, single):
-    """J(θ + ε_i e_i) for every element i of p."""
+    """J(θ + ε_i e_i) for every element i of p (a float64 array)."""
     flat = _flat(p)
     base = p.astype(np.float64, copy=False).reshape(-1)
     ups = (base + steps).tolist()
@@ -228,10 +248,30 @@ def _forward_losses(loss, params, name, p, steps, single):
         old = flat[i]
         try:
             flat[i] = ups[i]
-            plus[i] = _value(loss(params), lambda: _where(name, single, p.shape, i, "+", steps[i]))
+            value = loss(params)
+            if (type(value) is not float and type(value) is not _F64) or value - value != 0.0:
+                value = _bad_loss(value, _where(name, single, p.shape, i, "+", steps[i]))
+            plus[i] = value
         finally:
             flat[i] = old
     return np.array(plus)
+
+
+def _losses_at(loss, params, name, p, i, values, single):
+    """J with element i of p set to each of ``values`` in turn (a few extra evaluations)."""
+    flat = _flat(p)
+    old = flat[i]
+    out = []
+    try:
+        for x in values:
+            flat[i] = x
+            value = loss(params)
+            if (type(value) is not float and type(value) is not _F64) or value - value != 0.0:
+                value = _bad_loss(value, f"{_element(name, single, p.shape, i)} = {x:.6e}")
+            out.append(value)
+    finally:
+        flat[i] = old
+    return out
 
 
 def _complex_derivatives(loss, params, name, p, steps, single):
@@ -319,7 +359,7 @@ def numerical_gradient(loss: Callable, params, eps: float | None = None, method:
             grad = (plus - minus) / (2 * steps)
         elif method == "forward":
             if base is None:
-                base = _value(loss(params), lambda: "the unperturbed params")
+                base = _value(loss(params), "the unperturbed params")
             grad = (_forward_losses(loss, params, name, p, steps, single) - base) / steps
         else:
             grad = _complex_derivatives(loss, params, name, p, steps, single)
@@ -368,3 +408,494 @@ def gradient_difference(grads, numeric) -> float:
         n2 += float(np.dot(n, n))
     denominator = np.sqrt(g2) + np.sqrt(n2)
     return 0.0 if denominator == 0 else float(np.sqrt(difference2) / denominator)
+
+
+# --------------------------------------------------------------------------------------------
+# the check and its report
+# --------------------------------------------------------------------------------------------
+
+SAFETY = 1000.0
+"""Safety factor C of the default tolerances (see :func:`check_gradient`)."""
+
+
+class PrecisionWarning(UserWarning):
+    """Parameters in less than double precision: the check is much less sensitive."""
+
+
+class Mismatch(NamedTuple):
+    """One element where analytic and numeric gradients disagree beyond the tolerance."""
+
+    name: str
+    index: tuple
+    analytic: float
+    numeric: float
+    relative_error: float
+
+
+class TensorSummary(NamedTuple):
+    """One row of the report: how one tensor fared.
+
+    max_relative_error is over the judged elements (kinks excluded; nan if none was judged);
+    n_checked elements were evaluated, n_mismatched disagree, n_kinks were not judged.
+    """
+
+    name: str
+    shape: tuple
+    max_relative_error: float
+    n_checked: int
+    n_mismatched: int
+    n_kinks: int
+    verdict: str
+    rtol: float
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if not np.isfinite(x) else f"{x:.2e}"
+
+
+def _index_text(name: str, index: tuple) -> str:
+    return f"{name}[{', '.join(str(i) for i in index)}]"
+
+
+@dataclass(repr=False)
+class GradCheckReport:
+    """What :func:`check_gradient` found.  ``str(report)`` is a table a learner reads at a glance.
+
+    passed             True when no judged element disagrees (kinks are not judged)
+    difference         ‖g − n‖₂ / (‖g‖₂ + ‖n‖₂) over all tensors (``gradient_difference``)
+    max_relative_error max of |g−n| / max(|g|,|n|) over the judged elements
+    failing_params     names of tensors with a mismatching element, in params order
+    mismatches         list of Mismatch(name, index, analytic, numeric, relative_error), worst first
+    kinks              list of (name, index): the loss is not smooth within ±ε there — not judged
+    tensors            one TensorSummary per tensor, in params order
+    numeric            dict name -> numeric gradient (same shape as the tensor)
+    relative_errors    dict name -> element-wise relative_error(g, n) (kinks included)
+    tolerances         dict name -> the per-element threshold |g−n| was compared with
+    eps, method, tol   the step (None = default step), the scheme, the relative tolerance used
+                       (the largest one if tensors differ in dtype)
+    """
+
+    passed: bool
+    difference: float
+    max_relative_error: float
+    failing_params: list
+    mismatches: list
+    kinks: list
+    tensors: list
+    numeric: dict
+    relative_errors: dict
+    tolerances: dict
+    eps: float | None
+    method: str
+    tol: float
+    max_shown: int = 10
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    # --- text ------------------------------------------------------------------------------
+    def _header(self) -> str:
+        step = "default step" if self.eps is None else f"eps = {self.eps:.1e}"
+        return f"gradient check: {self.method} differences, {step}, rtol = {self.tol:.1e}"
+
+    def _rows(self) -> list[list[str]]:
+        rows = []
+        for t in self.tensors:
+            rows.append([t.name, str(tuple(t.shape)), _fmt(t.max_relative_error),
+                         f"{t.n_mismatched}/{t.n_checked}", t.verdict])
+        return rows
+
+    def _offender_rows(self) -> list[list[str]]:
+        return [[_index_text(m.name, m.index), f"{m.analytic:.4e}", f"{m.numeric:.4e}", _fmt(m.relative_error)]
+                for m in self.mismatches[: self.max_shown]]
+
+    def verdict(self) -> str:
+        """The one-line verdict, e.g. ``FAILED: 8 of 47 elements disagree, in b1, W2; …``."""
+        total = sum(t.n_checked for t in self.tensors)
+        n_bad = len(self.mismatches)
+        kinks = f"{len(self.kinks)} kink{'s' if len(self.kinks) != 1 else ''} not judged"
+        numbers = f"difference {_fmt(self.difference)}, max rel. error {_fmt(self.max_relative_error)}"
+        if self.passed:
+            return f"PASSED: all {total - len(self.kinks)} judged elements agree ({kinks}); {numbers}"
+        where = ", ".join(self.failing_params)
+        return f"FAILED: {n_bad} of {total} elements disagree, in {where} ({kinks}); {numbers}"
+
+    def __str__(self) -> str:
+        head = ["tensor", "shape", "max rel. error", "disagree/checked", "verdict"]
+        rows = self._rows()
+        # align the "/" of the counts: right-justify what is before it, left-justify what is after
+        before = max(len(r[3].split("/")[0]) for r in rows)
+        after = max(len(r[3].split("/")[1]) for r in rows)
+        for r in rows:
+            bad, total = r[3].split("/")
+            r[3] = f"{bad.rjust(before)}/{total.ljust(after)}"
+        widths = [max(len(r[k]) for r in [head] + rows) for k in range(len(head))]
+        right = {2, 3}
+        lines = [self._header()]
+        for r in [head] + rows:
+            cells = [c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths))]
+            lines.append("  ".join(cells).rstrip())
+        if self.mismatches:
+            shown = min(len(self.mismatches), self.max_shown)
+            lines.append(f"worst {shown} of {len(self.mismatches)} disagreeing elements:")
+            off_head = ["element", "analytic", "numeric", "rel. error"]
+            offs = self._offender_rows()
+            ow = [max(len(r[k]) for r in [off_head] + offs) for k in range(4)]
+            for r in [off_head] + offs:
+                cells = [c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, ow))]
+                lines.append("  " + "  ".join(cells).rstrip())
+        if self.kinks:
+            shown = ", ".join(_index_text(n, i) for n, i in self.kinks[: self.max_shown])
+            more = f", … ({len(self.kinks)} in all)" if len(self.kinks) > self.max_shown else ""
+            lines.append(f"kinks — not judged (the loss is not smooth within ±eps): {shown}{more}")
+        lines.append(self.verdict())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        def table(head, rows, align):
+            th = "".join(f"<th style='text-align:{a}'>{html.escape(h)}</th>" for h, a in zip(head, align))
+            body = "".join(
+                "<tr>" + "".join(f"<td style='text-align:{a}'>{html.escape(c)}</td>" for c, a in zip(r, align)) + "</tr>"
+                for r in rows
+            )
+            return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+        parts = [f"<p>{html.escape(self._header())}</p>",
+                 table(["tensor", "shape", "max rel. error", "disagree/checked", "verdict"], self._rows(),
+                       ["left", "left", "right", "right", "left"])]
+        if self.mismatches:
+            shown = min(len(self.mismatches), self.max_shown)
+            parts.append(f"<p>worst {shown} of {len(self.mismatches)} disagreeing elements:</p>")
+            parts.append(table(["element", "analytic", "numeric", "rel. error"], self._offender_rows(),
+                               ["left", "right", "right", "right"]))
+        if self.kinks:
+            shown = ", ".join(_index_text(n, i) for n, i in self.kinks[: self.max_shown])
+            parts.append(f"<p>kinks — not judged (the loss is not smooth within ±eps): {html.escape(shown)}</p>")
+        colour = "green" if self.passed else "red"
+        parts.append(f"<p style='color:{colour}'><b>{html.escape(self.verdict())}</b></p>")
+        return "\n".join(parts)
+
+
+def default_rtol(dtype=np.float64, method: str = "central") -> float:
+    """The default relative tolerance: the square root of the best relative error the method reaches.
+
+    With u the unit round-off of ``dtype``: central u^(2/3) → rtol = u^(1/3) (6.1e-6 in float64,
+    4.9e-3 in float32); forward u^(1/2) → u^(1/4) (1.2e-4, 1.9e-2); complex u → u^(1/2)
+    (1.5e-8, 3.5e-4).  "Agree on at least half of the digits the method can deliver."
+    """
+    _check_method(method)
+    u = float(np.finfo(dtype).eps)
+    return {"central": u ** (1 / 3), "forward": u ** 0.25, "complex": u ** 0.5}[method]
+
+
+def _check_grads(grads, named: dict, single: bool) -> dict:
+    """grads has the structure, shapes and dtypes of params, and is finite."""
+    if single:
+        if not isinstance(grads, np.ndarray):
+            raise TypeError(
+                f"params is one array, so grads must be one array of shape {named[SINGLE_NAME].shape}, "
+                f"but got {type(grads).__name__}"
+            )
+        g_named = {SINGLE_NAME: grads}
+    else:
+        if not isinstance(grads, Mapping):
+            raise TypeError(
+                f"params is a dict, so grads must be a dict with the same keys {list(named)}, "
+                f"but got {type(grads).__name__}"
+            )
+        missing = [k for k in named if k not in grads]
+        extra = [k for k in grads if k not in named]
+        if missing:
+            raise ValueError(
+                f"grads is missing {missing}: every parameter needs its gradient; return "
+                f"grads[{missing[0]!r}] from your backward"
+            )
+        if extra:
+            raise ValueError(
+                f"grads has keys {extra} that are not in params {list(named)}; rename them to match "
+                "(e.g. 'dW1' → 'W1') or drop them"
+            )
+        g_named = {k: grads[k] for k in named}
+    for name, p in named.items():
+        g = g_named[name]
+        glabel = "grads" if single else f"grads[{name!r}]"
+        plabel = _label(name, single)
+        if not isinstance(g, np.ndarray):
+            raise TypeError(f"{glabel} must be a NumPy array, but got {type(g).__name__}; use np.asarray")
+        if g.shape != p.shape:
+            hint = " (keepdims=True in the sum?)" if g.size == p.size else ""
+            raise ValueError(f"{glabel} has shape {g.shape} but {plabel} has shape {p.shape}{hint}")
+        if g.dtype != p.dtype:
+            raise TypeError(
+                f"{glabel} has dtype {g.dtype} but {plabel} has dtype {p.dtype}; compute the "
+                f"gradient in the parameters' precision ({glabel}.astype(np.{p.dtype}))"
+            )
+        if g.size and not np.isfinite(g).all():
+            values = g.ravel()
+            bad = int(np.flatnonzero(~np.isfinite(values))[0])
+            index = tuple(int(i) for i in np.unravel_index(bad, g.shape))
+            raise ValueError(
+                f"{glabel}{list(index)} is {values[bad]}: the analytic gradient must be finite — "
+                "look for a log(0), a division by zero or an overflow in the backward"
+            )
+    return g_named
+
+
+def _changed(named: dict, backup: dict) -> str | None:
+    """The first tensor whose bytes differ from the backup, as a message, or None."""
+    for name, p in named.items():
+        if p.tobytes() != backup[name].tobytes():
+            flat_p, flat_b = p.ravel(), backup[name].ravel()
+            bad = int(np.flatnonzero((flat_p != flat_b) | (np.signbit(flat_p) != np.signbit(flat_b)))[0])
+            index = tuple(int(i) for i in np.unravel_index(bad, p.shape))
+            return f"{name}{list(index)} went from {flat_b[bad]!r} to {flat_p[bad]!r}"
+    return None
+
+
+def _restore(params, named: dict, backup: dict, single: bool) -> None:
+    """Put the caller's arrays (objects, keys and bytes) back exactly as they were."""
+    if not single:
+        for key in [k for k in params if k not in named]:
+            del params[key]
+        for name, p in named.items():
+            if params.get(name) is not p:
+                params[name] = p
+    for name, p in named.items():
+        if p.tobytes() != backup[name].tobytes():
+            np.copyto(p, backup[name], casting="no")
+
+
+def _check_untouched(params, named: dict, backup: dict, single: bool, when: str) -> None:
+    if not single:
+        if set(params) != set(named):
+            raise ValueError(
+                f"loss changed the keys of params {when} (now {sorted(params)}, was {sorted(named)}); "
+                "a loss must not modify the dict it is given — params restored"
+            )
+        for name, p in named.items():
+            if params[name] is not p:
+                raise ValueError(
+                    f"loss replaced params[{name!r}] by another array {when}; the check perturbs the "
+                    "arrays in place, so the loss must read them, not rebind them — params restored"
+                )
+    changed = _changed(named, backup)
+    if changed:
+        where = changed if not single else changed.replace(SINGLE_NAME, "theta", 1)
+        label = "theta" if single else "params"
+        raise ValueError(
+            f"loss modified its input {when}: {label} {where}.  A loss must not change the "
+            "parameters it is given (no in-place updates such as W -= …, +=, np.clip(..., out=…)); "
+            "work on copies — params restored"
+        )
+
+
+def check_gradient(
+    loss: Callable,
+    params,
+    grads,
+    eps: float | None = None,
+    method: str = "central",
+    tol: float | None = None,
+    *,
+    atol: float | None = None,
+    detect_kinks: bool = True,
+    max_shown: int = 10,
+) -> GradCheckReport:
+    """Compare analytic ``grads`` with the numerical gradient of ``loss`` at ``params``, element by element.
+
+    loss(params) -> float; params: float ndarray (reported as "theta") or dict[str, ndarray];
+    grads: the same structure, shapes and dtypes.  Costs 2N + 1 evaluations (central), N + 1
+    (forward) or N + 1 (complex), plus a few for suspected kinks.  Returns a GradCheckReport.
+
+    **The rule.**  Element i of a tensor disagrees when
+
+        |g_i − n_i|  >  rtol·max(|g_i|, |n_i|)  +  atol_i,
+
+        atol_i = C·( ε_iᵖ·G  +  m·u·|J|/ε_i  +  u·G ),      C = 1000 (``SAFETY``),
+
+    where u is the unit round-off of the tensor's dtype, ε_i its step, |J| the largest |loss|
+    seen, G the tensor's gradient scale max_j min(|g_j|, |n_j|) (the largest magnitude analytic
+    and numeric agree on — neither a wrong analytic value nor a spurious numeric one inflates it).
+
+    **Why (step-size theory).**  The finite-difference error is truncation plus round-off:
+    central (J(θ+ε)−J(θ−ε))/2ε = J' + ε²J'''/6 + O(u·|J|/ε)  (p = 2, m = 1);
+    forward (J(θ+ε)−J(θ))/ε = J' + εJ''/2 + O(2u·|J|/ε)  (p = 1, m = 2);
+    complex Im J(θ+iε)/ε = J' − ε²J'''/6, no subtraction  (p = 2, m = 0).
+    The derivatives J'', J''' are unknown: we take them of the order of the gradient's scale G
+    (C·ε^p·G covers |J'''|/6 up to 1000·G), and allow the loss to lose up to three digits to
+    round-off (C·u·|J|: e.g. log(1−σ(z)) for σ≈1 — measured 86·u·|J| on the network of
+    notebook 06).  u·G is the round-off of the gradients themselves.  At the default step the
+    best attainable relative error is u^(2/3) (central), u^(1/2) (forward), u (complex); the
+    default ``rtol`` is its square root (``default_rtol``): u^(1/3) = 6.1e-6 central float64,
+    4.9e-3 float32; u^(1/4) = 1.2e-4 forward; u^(1/2) = 1.5e-8 complex.  So a correct gradient
+    passes with a margin of ~1e5 in float64, a component scaled by (1+δ), |δ| ≥ 1e-3, fails as
+    soon as |g_i| is above ~1e-5·G and above the round-off term, and an exact zero (dead ReLU)
+    with numeric round-off noise is never a false alarm.  In float32 a warning is issued.
+    ``tol`` replaces rtol; ``atol`` replaces atol_i by one absolute number.
+
+    **Kinks.**  Where the loss is not smooth within ±ε (a ReLU input crossing 0) the numeric
+    value is wrong on a correct backward.  For a disagreeing element we compare the one-sided
+    differences (J(θ+ε)−J(θ))/ε and (J(θ)−J(θ−ε))/ε, i.e. s = |J₊ − 2J₀ + J₋|/ε, which is ε·|J''|
+    when smooth but twice the error caused by a kink otherwise; if s exceeds the threshold, a
+    5-point test (J at θ±2ε, two more evaluations) compares the three second differences
+    L, C, R centred at θ−ε, θ, θ+ε: smooth ⇒ they agree up to ε³|J'''| and round-off,
+    a kink of slope jump Δ ⇒ they differ by ≥ Δε/2.  The element is a kink, "not judged", when
+    max(|C−L|, |C−R|, |R−L|)/ε > 8·C·m'·u·|J|/ε + 6·C·ε²·G (the most a smooth loss can give,
+    round-off included, m' = 1), so round-off never makes a smooth element a kink.
+    Non-central methods run the 5-point test with the larger of ε and the central default step.
+
+    **Safety.**  params are perturbed in place and restored in ``finally``; one copy of every
+    tensor is kept for the whole check to detect a loss that modifies its input (after the
+    first, unperturbed evaluation and at the end) and to restore the caller's arrays on any
+    error: afterwards they are bit-identical.
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
+    _check_method(method)
+    _check_eps(eps)
+    if tol is not None:
+        _check_eps(tol)
+    if atol is not None and (isinstance(atol, bool) or not np.isscalar(atol) or not atol >= 0):
+        raise ValueError(f"atol must be a number ≥ 0 or None (derived from the step), got atol={atol!r}")
+    named, single = _named(params)
+    _check_params(named, single)
+    g_named = _check_grads(grads, named, single)
+    low = [name for name, p in named.items() if np.finfo(p.dtype).eps > np.finfo(np.float64).eps]
+    if low:
+        p = named[low[0]]
+        u = float(np.finfo(p.dtype).eps)
+        warnings.warn(
+            f"{_label(low[0], single)} is {p.dtype}: its round-off u = {u:.2e}, so a central difference "
+            f"is accurate to about u^(2/3) = {u ** (2 / 3):.1e} at best and the check uses the looser "
+            f"rtol = {default_rtol(p.dtype, method):.1e}: smaller bugs go unseen.  Check gradients in "
+            "float64 (params = {k: v.astype(np.float64) for k, v in params.items()}).",
+            PrecisionWarning,
+            stacklevel=2,
+        )
+
+    backup = {name: p.copy() for name, p in named.items()}
+    try:
+        J0 = _value(loss(params), "the unperturbed params")
+        _check_untouched(params, named, backup, single, "during the first (unperturbed) call")
+        results = {}
+        for name, p in named.items():
+            steps = _steps(p, eps, method)
+            if method == "central":
+                plus, minus = _central_losses(loss, params, name, p, steps, single)
+                numeric = (plus - minus) / (2 * steps)
+            elif method == "forward":
+                plus, minus = _forward_losses(loss, params, name, p, steps, single), None
+                numeric = (plus - J0) / steps
+            else:
+                plus = minus = None
+                numeric = _complex_derivatives(loss, params, name, p, steps, single)
+            results[name] = (steps, plus, minus, numeric)
+        _check_untouched(params, named, backup, single, "while the parameters were perturbed")
+        report = _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol,
+                        detect_kinks, single, max_shown)
+        _check_untouched(params, named, backup, single, "while testing for kinks")
+    except BaseException:
+        _restore(params, named, backup, single)
+        raise
+    return report
+
+
+def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, detect_kinks, single, max_shown):
+    """Tolerances, mismatches and kinks (a few extra evaluations) → GradCheckReport."""
+    p_exp, m_round = {"central": (2, 1.0), "forward": (1, 2.0), "complex": (2, 0.0)}[method]
+    J_scale = abs(J0)
+    for _, plus, minus, _ in results.values():
+        for values in (plus, minus):
+            if values is not None and values.size:
+                J_scale = max(J_scale, float(np.abs(values).max()))
+    C = SAFETY
+    mismatches, kinks, tensors = [], [], []
+    numeric_out, rel_out, tol_out = {}, {}, {}
+    rtols = []
+    for name, p in named.items():
+        steps, plus, minus, numeric = results[name]
+        g = g_named[name].astype(np.float64, copy=False).reshape(-1)
+        u = float(np.finfo(p.dtype).eps)
+        rtol = float(tol) if tol is not None else default_rtol(p.dtype, method)
+        rtols.append(rtol)
+        G = float(np.minimum(np.abs(g), np.abs(numeric)).max()) if g.size else 0.0
+        trunc = C * steps**p_exp * G
+        if atol is None:
+            allowed = trunc + C * m_round * u * J_scale / steps + C * u * G
+        else:
+            allowed = np.full(g.shape, float(atol))
+        threshold = rtol * np.maximum(np.abs(g), np.abs(numeric)) + allowed
+        error = np.abs(g - numeric)
+        bad = error > threshold
+        kink = np.zeros(g.shape, dtype=bool)
+        if detect_kinks and bad.any():
+            for i in np.flatnonzero(bad):
+                kink[i] = _is_kink(loss, params, name, p, int(i), steps, plus, minus, J0, method,
+                                   threshold[i], C * u * J_scale, C * G, single)
+        bad &= ~kink
+        rel = relative_error(g, numeric)
+        judged = ~kink
+        max_rel = float(rel[judged].max()) if judged.any() else float("nan")
+        shape = p.shape
+        for i in np.flatnonzero(bad):
+            index = tuple(int(k) for k in np.unravel_index(i, shape))
+            mismatches.append(Mismatch(name, index, float(g[i]), float(numeric[i]), float(rel[i])))
+        for i in np.flatnonzero(kink):
+            kinks.append((name, tuple(int(k) for k in np.unravel_index(i, shape))))
+        n_bad, n_kink = int(bad.sum()), int(kink.sum())
+        verdict = "MISMATCH" if n_bad else "ok"
+        if n_kink:
+            verdict += f" ({n_kink} kink{'s' if n_kink != 1 else ''} not judged)"
+        tensors.append(TensorSummary(name, shape, max_rel, int(g.size), n_bad, n_kink, verdict, rtol))
+        numeric_out[name] = numeric.reshape(shape)
+        rel_out[name] = rel.reshape(shape)
+        tol_out[name] = threshold.reshape(shape)
+    order = {name: k for k, name in enumerate(named)}
+    # worst first; compared as printed (3 significant digits), so round-off cannot reorder ties
+    mismatches.sort(key=lambda m: (-float(f"{m.relative_error:.2e}"),
+                                   -float(f"{abs(m.analytic - m.numeric):.2e}"), order[m.name], m.index))
+    judged_rel = [t.max_relative_error for t in tensors if np.isfinite(t.max_relative_error)]
+    return GradCheckReport(
+        passed=not mismatches,
+        difference=gradient_difference(g_named, numeric_out),
+        max_relative_error=max(judged_rel) if judged_rel else 0.0,
+        failing_params=[t.name for t in tensors if t.n_mismatched],
+        mismatches=mismatches,
+        kinks=kinks,
+        tensors=tensors,
+        numeric=numeric_out,
+        relative_errors=rel_out,
+        tolerances=tol_out,
+        eps=eps,
+        method=method,
+        tol=max(rtols),
+        max_shown=max_shown,
+    )
+
+
+def _is_kink(loss, params, name, p, i, steps, plus, minus, J0, method, threshold, round_unit, trunc_unit, single):
+    """Is the loss non-smooth within ±ε of element i?  (one-sided screen, then a 5-point test)
+
+    round_unit = C·u·|J|, trunc_unit = C·G.  See check_gradient's docstring for the rule.
+    """
+    x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
+    if method == "central":
+        h = float(steps[i])
+        J_plus, J_minus = float(plus[i]), float(minus[i])
+        if abs(J_plus - 2 * J0 + J_minus) / h <= threshold:
+            return False  # the one-sided differences agree: smooth enough to be judged
+        J_plus2, J_minus2 = _losses_at(loss, params, name, p, i, [x + 2 * h, x - 2 * h], single)
+    else:
+        central = default_step(1.0, "central", p.dtype) * max(1.0, abs(x))
+        h = max(float(steps[i]), central)
+        J_plus2, J_plus, J_minus, J_minus2 = _losses_at(
+            loss, params, name, p, i, [x + 2 * h, x + h, x - h, x - 2 * h], single)
+    left = J0 - 2 * J_minus + J_minus2
+    centre = J_plus - 2 * J0 + J_minus
+    right = J_plus2 - 2 * J_plus + J0
+    spread = max(abs(centre - left), abs(centre - right), abs(right - left)) / h
+    smooth_limit = 8 * round_unit / h + 6 * trunc_unit * h**2
+    return spread > smooth_limit

@@ -204,3 +204,148 @@ def test_gradient_difference_concatenates_all_tensors():
         gradient_difference(grads, {"W": numeric["W"]})
     with pytest.raises(ValueError, match=r"shape"):
         gradient_difference(grads, {"W": numeric["W"], "b": np.zeros((1, 1))})
+
+
+# --- check_gradient on a small ReLU/sigmoid network (written here, with its analytic gradient) --
+
+from helpers.gradcheck import (  # noqa: E402
+    GradCheckReport,
+    Mismatch,
+    PrecisionWarning,
+    check_gradient,
+    default_rtol,
+)
+
+
+def tiny_network(seed=0, sizes=(4, 5, 3, 1), m=6, hidden="relu"):
+    """LINEAR→(RELU|TANH)→…→LINEAR→SIGMOID with mean binary cross-entropy; returns params, loss, grads_of."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((sizes[0], m))
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    params = {}
+    for layer in range(1, len(sizes)):
+        params[f"W{layer}"] = rng.standard_normal((sizes[layer], sizes[layer - 1]))
+        params[f"b{layer}"] = rng.standard_normal((sizes[layer], 1)) * 0.5
+    n_layers = len(sizes) - 1
+
+    def forward(p):
+        A, cache = X, [(None, X)]
+        for layer in range(1, n_layers + 1):
+            Z = p[f"W{layer}"] @ A + p[f"b{layer}"]
+            if layer < n_layers:
+                A = np.maximum(Z, 0.0) if hidden == "relu" else np.tanh(Z)
+            else:
+                A = Z
+            cache.append((Z, A))
+        logits = cache[-1][0]
+        J = np.mean(np.logaddexp(0.0, logits) - Y * logits)  # cross-entropy of sigmoid(logits)
+        return float(J), cache
+
+    def loss(p):
+        return forward(p)[0]
+
+    def grads_of(p):
+        _, cache = forward(p)
+        dZ = (1.0 / (1.0 + np.exp(-cache[-1][0])) - Y) / m
+        g = {}
+        for layer in range(n_layers, 0, -1):
+            A_prev = cache[layer - 1][1]
+            g[f"W{layer}"] = dZ @ A_prev.T
+            g[f"b{layer}"] = dZ.sum(axis=1, keepdims=True)
+            if layer > 1:
+                Z_prev, A_prev = cache[layer - 1]
+                dA = p[f"W{layer}"].T @ dZ
+                dZ = dA * (Z_prev > 0) if hidden == "relu" else dA * (1.0 - A_prev**2)
+        return {name: g[name] for name in params}
+
+    return params, loss, grads_of
+
+
+def test_correct_network_passes_with_the_default_step_and_at_1e_7():
+    params, loss, grads_of = tiny_network(seed=1)
+    before = snapshot(params)
+    grads = grads_of(params)
+    for eps in (None, 1e-7):
+        report = check_gradient(loss, params, grads, eps=eps)
+        assert isinstance(report, GradCheckReport)
+        assert report.passed and bool(report)
+        assert report.failing_params == [] and report.mismatches == []
+        assert report.max_relative_error < 1e-3
+        assert report.difference < 1e-6
+    assert snapshot(params) == before
+
+
+def test_report_fields_have_the_structure_of_params():
+    params, loss, grads_of = tiny_network(seed=2)
+    report = check_gradient(loss, params, grads_of(params))
+    assert [t.name for t in report.tensors] == list(params)
+    for t in report.tensors:
+        assert t.shape == params[t.name].shape
+        assert t.n_checked == params[t.name].size
+        assert t.n_mismatched == 0 and t.verdict.startswith("ok")
+        assert report.numeric[t.name].shape == params[t.name].shape
+        assert report.relative_errors[t.name].shape == params[t.name].shape
+    assert report.method == "central" and report.eps is None
+    assert report.tol == default_rtol(np.float64, "central")
+
+
+@pytest.mark.parametrize("factor", [1 + 1e-3, 1 - 1e-3, -1.0])
+def test_one_scaled_component_fails_and_is_named(factor):
+    params, loss, grads_of = tiny_network(seed=3)
+    grads = grads_of(params)
+    grads["W2"][2, 1] *= factor
+    report = check_gradient(loss, params, grads)
+    assert not report.passed
+    assert report.failing_params == ["W2"]
+    assert [(m.name, m.index) for m in report.mismatches] == [("W2", (2, 1))]
+    worst = report.mismatches[0]
+    assert isinstance(worst, Mismatch)
+    assert worst.analytic == grads["W2"][2, 1]
+    assert np.isclose(worst.numeric, grads["W2"][2, 1] / factor, rtol=1e-6)
+    assert worst.relative_error == pytest.approx(abs(1 - 1 / factor) / max(1, abs(1 / factor)), rel=1e-3)
+
+
+def test_str_is_an_aligned_table_with_offenders_and_a_verdict():
+    params, loss, grads_of = tiny_network(seed=3)
+    grads = grads_of(params)
+    grads["b1"] *= 4  # a whole tensor wrong, as with 4/m instead of 1/m
+    grads["W2"][2, 1] = -grads["W2"][2, 1]
+    report = check_gradient(loss, params, grads)
+    text = str(report)
+    lines = text.splitlines()
+    assert lines[0].startswith("gradient check: central differences, default step")
+    assert lines[1].split() == ["tensor", "shape", "max", "rel.", "error", "disagree/checked", "verdict"]
+    rows = {line.split()[0]: line for line in lines[2:8]}
+    assert list(rows) == list(params)
+    assert "MISMATCH" in rows["b1"] and "MISMATCH" in rows["W2"] and rows["W1"].rstrip().endswith("ok")
+    assert len({line.index("/") for line in lines[2:8]}) == 1  # the counts are aligned
+    n_b1 = int(np.count_nonzero(grads["b1"]))
+    assert f"{n_b1}/5" in rows["b1"] and "1/15" in rows["W2"]
+    assert "W2[2, 1]" in text and "b1[" in text
+    assert lines[-1].startswith(f"FAILED: {n_b1 + 1} of 47 elements disagree, in b1, W2 (0 kinks not judged)")
+    assert report.failing_params == ["b1", "W2"]
+    assert report.mismatches[0] == max(report.mismatches, key=lambda m: m.relative_error)
+    html_text = report._repr_html_()
+    assert html_text.count("<table>") == 2 and "W2[2, 1]" in html_text and "FAILED" in html_text
+    assert repr(report) == text
+
+
+def test_str_shows_at_most_max_shown_offenders():
+    params, loss, grads_of = tiny_network(seed=4, sizes=(6, 8, 1))
+    grads = {name: -g for name, g in grads_of(params).items()}
+    report = check_gradient(loss, params, grads, max_shown=10)
+    n_bad = len(report.mismatches)
+    assert n_bad > 10
+    text = str(report)
+    assert f"worst 10 of {n_bad} disagreeing elements:" in text
+    offenders = text.split("disagreeing elements:")[1].splitlines()[2:-1]
+    assert len(offenders) == 10
+
+
+def test_str_of_a_single_array_names_it_theta():
+    theta = np.array([1.0, -2.0, 3.0])
+    report = check_gradient(cubic_loss, theta, np.array([3.0, -12.0, 27.0]))  # 3θ² has +12
+    assert report.failing_params == ["theta"]
+    assert report.mismatches[0][:2] == ("theta", (1,))
+    assert "theta[1]" in str(report)
+    assert report.tensors[0].name == "theta"
