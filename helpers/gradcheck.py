@@ -683,10 +683,8 @@ def _check_untouched(params, named: dict, backup: dict, single: bool, when: str)
                 )
     changed = _changed(named, backup)
     if changed:
-        where = changed if not single else changed.replace(SINGLE_NAME, "theta", 1)
-        label = "theta" if single else "params"
         raise ValueError(
-            f"loss modified its input {when}: {label} {where}.  A loss must not change the "
+            f"loss modified its input {when}: {changed}.  A loss must not change the "
             "parameters it is given (no in-place updates such as W -= …, +=, np.clip(..., out=…)); "
             "work on copies — params restored"
         )

@@ -349,3 +349,235 @@ def test_str_of_a_single_array_names_it_theta():
     assert report.mismatches[0][:2] == ("theta", (1,))
     assert "theta[1]" in str(report)
     assert report.tensors[0].name == "theta"
+
+
+# --- kinks: the loss is not smooth within ±ε -----------------------------------------------------
+
+def relu_regression(offset):
+    """½·mean((W2·relu(W1·X + b1) − y)²) with the pre-activation z1[0, 0] placed at ``offset``."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3, 4))
+    y = rng.standard_normal((1, 4))
+    params = {"W1": rng.standard_normal((5, 3)), "b1": rng.standard_normal((5, 1)),
+              "W2": rng.standard_normal((1, 5)), "b2": np.zeros((1, 1))}
+    z = params["W1"] @ X + params["b1"]
+    params["b1"][0, 0] -= z[0, 0] - offset
+
+    def forward(p):
+        Z1 = p["W1"] @ X + p["b1"]
+        A1 = np.maximum(Z1, 0.0)
+        return Z1, A1, p["W2"] @ A1 + p["b2"]
+
+    def loss(p):
+        return float(0.5 * np.mean((forward(p)[2] - y) ** 2))
+
+    def grads_of(p):
+        Z1, A1, out = forward(p)
+        d = (out - y) / X.shape[1]
+        dZ1 = (p["W2"].T @ d) * (Z1 > 0)
+        return {"W1": dZ1 @ X.T, "b1": dZ1.sum(axis=1, keepdims=True), "W2": d @ A1.T,
+                "b2": d.sum(axis=1, keepdims=True)}
+
+    return params, loss, grads_of
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e-7, -2e-6, 5e-6])
+def test_a_relu_input_within_eps_of_zero_is_a_kink_not_a_mismatch(offset):
+    params, loss, grads_of = relu_regression(offset)
+    grads = grads_of(params)
+    report = check_gradient(loss, params, grads)
+    assert report.passed
+    assert ("b1", (0, 0)) in report.kinks
+    assert report.mismatches == []
+    b1 = report.tensors[1]
+    assert b1.n_kinks >= 1 and "kink" in b1.verdict and b1.n_mismatched == 0
+    assert "kinks — not judged" in str(report)
+    assert f"({len(report.kinks)} kink" in report.verdict()
+    # without the kink test the same element is a (false) mismatch
+    plain = check_gradient(loss, params, grads, detect_kinks=False)
+    assert not plain.passed and ("b1", (0, 0)) in [(m.name, m.index) for m in plain.mismatches]
+
+
+def test_a_bug_next_to_a_kink_is_still_found():
+    params, loss, grads_of = relu_regression(0.0)
+    grads = grads_of(params)
+    grads["W2"][0, 3] *= 1.01
+    report = check_gradient(loss, params, grads)
+    assert not report.passed
+    assert [(m.name, m.index) for m in report.mismatches] == [("W2", (0, 3))]
+    assert ("b1", (0, 0)) in report.kinks
+
+
+def test_forward_method_detects_kinks_too():
+    params, loss, grads_of = relu_regression(-1e-9)  # b1[0, 0] + ε crosses the kink
+    report = check_gradient(loss, params, grads_of(params), method="forward")
+    assert report.passed and ("b1", (0, 0)) in report.kinks
+
+
+def test_a_discontinuous_loss_is_a_kink():
+    theta = np.array([0.0, 1.0])
+    report = check_gradient(lambda t: float(np.floor(t[0] * 1e6) + t[1] ** 2), theta, np.array([0.0, 2.0]))
+    assert report.kinks == [("theta", (0,))] and report.passed
+
+
+@pytest.mark.parametrize("eps", [None, 1e-7, 1e-8])
+def test_a_smooth_bug_is_never_classified_as_a_kink(eps):
+    # tanh networks are smooth: whatever the step, a wrong component is a mismatch, never a kink
+    for seed in range(8):
+        params, loss, grads_of = tiny_network(seed=seed, hidden="tanh")
+        grads = grads_of(params)
+        name = list(grads)[seed % len(grads)]
+        flat = grads[name].reshape(-1)
+        flat[np.argmax(np.abs(flat))] *= -1
+        report = check_gradient(loss, params, grads, eps=eps)
+        assert report.kinks == []
+        assert name in report.failing_params
+
+
+def test_strong_curvature_is_not_a_kink():
+    # J = Σ exp(50 θ): the one-sided differences differ by ε·J'' (the screen fires), the 5-point
+    # test sees a smooth function
+    theta = np.array([0.0, 0.01])
+    grads = 50 * np.exp(50 * theta)
+    grads[1] *= 1.001
+    report = check_gradient(lambda t: float(np.sum(np.exp(50 * t))), theta, grads)
+    assert report.kinks == []
+    assert [(m.name, m.index) for m in report.mismatches] == [("theta", (1,))]
+
+
+def test_cost_is_2n_plus_1_evaluations_when_everything_agrees():
+    params, loss, grads_of = tiny_network(seed=5, hidden="tanh")
+    grads = grads_of(params)
+    calls = []
+    check_gradient(lambda p: calls.append(1) or loss(p), params, grads)
+    n = sum(p.size for p in params.values())
+    assert len(calls) == 2 * n + 1
+
+
+# --- bad input: every error names the parameter and the fix; nothing is lost --------------------
+
+def good_case():
+    params, loss, grads_of = tiny_network(seed=6)
+    return params, loss, grads_of(params)
+
+
+def with_grads(change):
+    params, loss, grads = good_case()
+    change(grads)
+    return params, loss, grads
+
+
+def mutating_loss(loss, when):
+    calls = []
+
+    def bad_loss(p):
+        calls.append(1)
+        if len(calls) == when:
+            p["W1"][0, 0] += 1.0  # an in-place update hidden in the loss
+        return loss(p)
+
+    return bad_loss
+
+
+def bad_inputs():
+    cases = {}
+    params, loss, grads = good_case()
+    cases["missing key"] = (params, loss, {k: v for k, v in grads.items() if k != "b2"},
+                            ValueError, r"grads is missing \['b2'\]")
+    params, loss, grads = good_case()
+    cases["extra key"] = (params, loss, {**grads, "dW9": np.zeros(2)}, ValueError, r"\['dW9'\].*rename")
+    cases["shape"] = (*with_grads(lambda g: g.update(b1=g["b1"].ravel())), ValueError,
+                      r"grads\['b1'\] has shape \(5,\) but params\['b1'\] has shape \(5, 1\).*keepdims")
+    cases["dtype"] = (*with_grads(lambda g: g.update(W3=g["W3"].astype(np.float32))), TypeError,
+                      r"grads\['W3'\] has dtype float32.*astype\(np.float64\)")
+    cases["nan in grads"] = (*with_grads(lambda g: g["W2"].__setitem__((1, 2), np.nan)), ValueError,
+                             r"grads\['W2'\]\[1, 2\] is nan")
+    cases["inf in grads"] = (*with_grads(lambda g: g["b3"].__setitem__((0, 0), -np.inf)), ValueError,
+                             r"grads\['b3'\]\[0, 0\] is -inf")
+    params, loss, grads = good_case()
+    cases["non-scalar loss"] = (params, lambda p: np.full(3, loss(p)), grads, ValueError, "single number")
+    params, loss, grads = good_case()
+    cases["nan loss"] = (params, lambda p: np.nan, grads, ValueError, "unperturbed.*clip")
+    params, loss, grads = good_case()
+    cases["inf loss after a step"] = (
+        params, lambda p: np.inf if p["b2"][1, 0] != grads_b2_1 else loss(p), grads, ValueError,
+        r"params\['b2'\]\[1, 0\] moved by \+eps")
+    params, loss, grads = good_case()
+    cases["mutating loss, first call"] = (params, mutating_loss(loss, 1), grads, ValueError,
+                                          r"modified its input during the first.*W1\[0, 0\]")
+    params, loss, grads = good_case()
+    cases["mutating loss, later call"] = (params, mutating_loss(loss, 30), grads, ValueError,
+                                          "modified its input while the parameters were perturbed")
+    params, loss, grads = good_case()
+
+    def rebinding_loss(p, loss=loss):
+        value = loss(p)
+        p["b1"] = p["b1"] + 0.0
+        return value
+
+    cases["rebinding loss"] = (params, rebinding_loss, grads, ValueError, r"replaced params\['b1'\]")
+    params, loss, grads = good_case()
+    cases["integer params"] = ({**params, "b3": np.array([[1]])}, loss, {**grads, "b3": np.array([[1]])},
+                               TypeError, r"params\['b3'\].*integer.*astype\(float\)")
+    params, loss, grads = good_case()
+
+    def raising_loss(p, calls=[]):
+        calls.append(1)
+        if len(calls) == 17:
+            raise ZeroDivisionError("the loss itself failed")
+        return loss(p)
+
+    cases["loss raises"] = (params, raising_loss, grads, ZeroDivisionError, "itself")
+    return cases
+
+
+grads_b2_1 = tiny_network(seed=6)[0]["b2"][1, 0]
+BAD = bad_inputs()
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_raises_naming_the_parameter_and_leaves_params_bit_identical(case):
+    params, loss, grads, error, match = BAD[case]
+    before = snapshot(params)
+    objects = dict(params)
+    keys = list(params)
+    with pytest.raises(error, match=match):
+        check_gradient(loss, params, grads)
+    assert list(params) == keys
+    assert all(params[k] is objects[k] for k in keys)
+    assert snapshot(params) == before
+    for k in keys:
+        assert np.array_equal(params[k], objects[k])
+
+
+def test_a_bare_array_cannot_be_checked_against_a_dict():
+    with pytest.raises(TypeError, match="grads must be one array"):
+        check_gradient(cubic_loss, np.ones(2), {"theta": np.ones(2)})
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        check_gradient(lambda p: 0.0, {"a": np.ones(2)}, np.ones(2))
+
+
+def test_float32_params_warn_and_use_the_looser_tolerance():
+    params, loss, grads_of = tiny_network(seed=7)
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    g32 = {k: v.astype(np.float32) for k, v in grads_of(params).items()}
+    with pytest.warns(PrecisionWarning, match=r"float32.*float64"):
+        report = check_gradient(loss, p32, g32)
+    assert report.passed
+    assert report.tol == pytest.approx(np.finfo(np.float32).eps ** (1 / 3))
+    assert report.tol > 100 * default_rtol(np.float64)
+    g32["W1"][0, 0] *= -1 if g32["W1"][0, 0] != 0 else 1
+    with pytest.warns(PrecisionWarning):
+        flipped = check_gradient(loss, p32, {**g32, "W2": -g32["W2"]})
+    assert "W2" in flipped.failing_params
+
+
+def test_tol_and_atol_override_the_defaults():
+    theta = np.array([1.0, 2.0])
+    grads = np.array([3.0, 12.0]) * (1 + 1e-4)
+    assert not check_gradient(cubic_loss, theta, grads).passed
+    assert check_gradient(cubic_loss, theta, grads, tol=1e-3).passed
+    assert check_gradient(cubic_loss, theta, grads, tol=1e-9, atol=1e-2).passed
+    assert check_gradient(cubic_loss, theta, grads, tol=1e-3).tol == 1e-3
+    with pytest.raises(ValueError, match="atol"):
+        check_gradient(cubic_loss, theta, grads, atol=-1.0)
