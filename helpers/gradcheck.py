@@ -34,6 +34,10 @@ __all__ = [
     "TensorSummary",
     "PrecisionWarning",
     "SAFETY",
+    "numerical_vjp",
+    "compare_tensors",
+    "TensorComparison",
+    "ComparisonRow",
 ]
 
 _METHODS = ("central", "forward", "complex")
@@ -81,10 +85,10 @@ def _named(params, what: str = "params") -> tuple[dict[str, np.ndarray], bool]:
     return named, single
 
 
-def _check_params(named: dict[str, np.ndarray], single: bool) -> None:
+def _check_params(named: dict[str, np.ndarray], single: bool, what: str = "theta") -> None:
     """Float dtype, writeable, finite, no two tensors sharing memory."""
     for name, p in named.items():
-        label = _label(name, single)
+        label = what if single else _label(name, single)
         if p.dtype.kind in "iub":
             raise TypeError(
                 f"{label} has integer dtype {p.dtype}: a step of 1e-5 added to an integer array "
@@ -105,8 +109,9 @@ def _check_params(named: dict[str, np.ndarray], single: bool) -> None:
         if p.size and not np.isfinite(p).all():
             values = p.ravel()
             bad = int(np.flatnonzero(~np.isfinite(values))[0])
+            index = ", ".join(str(int(k)) for k in np.unravel_index(bad, p.shape))
             raise ValueError(
-                f"{_element(name, single, p.shape, bad)} is {values[bad]}; the gradient is only "
+                f"{label}[{index}] is {values[bad]}; the gradient is only "
                 "defined at finite parameters — fix the initialisation or the update that produced it"
             )
     names = list(named)
@@ -651,7 +656,7 @@ def _changed(named: dict, backup: dict) -> str | None:
             flat_p, flat_b = p.ravel(), backup[name].ravel()
             bad = int(np.flatnonzero((flat_p != flat_b) | (np.signbit(flat_p) != np.signbit(flat_b)))[0])
             index = tuple(int(i) for i in np.unravel_index(bad, p.shape))
-            return f"{name}{list(index)} went from {flat_b[bad]!r} to {flat_p[bad]!r}"
+            return f"{name}{list(index)} went from {float(flat_b[bad])!r} to {float(flat_p[bad])!r}"
     return None
 
 
@@ -897,3 +902,132 @@ def _is_kink(loss, params, name, p, i, steps, plus, minus, J0, method, threshold
     spread = max(abs(centre - left), abs(centre - right), abs(right - left)) / h
     smooth_limit = 8 * round_unit / h + 6 * trunc_unit * h**2
     return spread > smooth_limit
+
+
+# --------------------------------------------------------------------------------------------
+# layer by layer (notebook 05): a numerical vector–Jacobian product and a one-line-per-tensor cmp
+# --------------------------------------------------------------------------------------------
+
+def numerical_vjp(f: Callable, x: np.ndarray, dout, eps: float | None = None) -> np.ndarray:
+    """Numerical vector–Jacobian product of a layer f: ndarray -> ndarray.
+
+        dx_i ≈ Σ_j dout_j · (f(x + ε e_i)_j − f(x − ε e_i)_j) / 2ε
+
+    i.e. the gradient of the scalar Σ_j dout_j·f(x)_j — what a layer's backward returns for
+    upstream gradient ``dout``.  x: float array of any shape (perturbed in place, one element
+    at a time, restored in ``finally``); dout: the shape of f(x); returns an array of x's shape.
+    eps=None uses default_step(x_i) per element.  Costs 2·x.size + 1 evaluations of f.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function f(x) -> array (a layer's forward), but got {type(f).__name__}")
+    _check_eps(eps)
+    named, _ = _named(x, "x")
+    _check_params(named, True, "x")
+    dout = np.asarray(dout, dtype=np.float64)
+    out = np.asarray(f(x))
+    if out.shape != dout.shape:
+        raise ValueError(
+            f"dout has shape {dout.shape} but f(x) has shape {out.shape}; dout is the upstream "
+            "gradient ∂J/∂out, so it must have the shape of the layer's output"
+        )
+
+    def projected(i: int, sign: str) -> float:
+        value = np.asarray(f(x))
+        if value.shape != dout.shape:
+            raise ValueError(f"f returned shape {value.shape} at {_moved(i, sign)}, but {dout.shape} at x")
+        with np.errstate(invalid="ignore", over="ignore"):
+            total = float(np.sum(dout * value))
+        if total - total != 0.0:
+            raise ValueError(f"f returned a non-finite value at {_moved(i, sign)}; use a smaller eps or finite inputs")
+        return total
+
+    def _moved(i: int, sign: str) -> str:
+        index = ", ".join(str(int(k)) for k in np.unravel_index(i, x.shape))
+        return f"x[{index}] moved by {sign}eps = {sign}{steps[i]:.3e}"
+
+    steps = _steps(x, eps, "central")
+    flat = _flat(x)
+    dx = np.empty(x.size)
+    for i in range(x.size):
+        old = flat[i]
+        value = float(old)
+        try:
+            flat[i] = value + steps[i]
+            plus = projected(i, "+")
+            flat[i] = value - steps[i]
+            minus = projected(i, "-")
+        finally:
+            flat[i] = old
+        dx[i] = (plus - minus) / (2 * steps[i])
+    return dx.reshape(x.shape)
+
+
+class ComparisonRow(NamedTuple):
+    """One tensor of a TensorComparison: exact (bit-equal), close (np.allclose), max |a − n|."""
+
+    name: str
+    exact: bool
+    close: bool
+    max_diff: float
+
+
+@dataclass(repr=False)
+class TensorComparison:
+    """Per-tensor comparison, one line each (karpathy's ``cmp``); ``all_close`` is the verdict."""
+
+    rows: list
+    rtol: float
+    atol: float
+
+    @property
+    def all_close(self) -> bool:
+        return all(row.close for row in self.rows)
+
+    def __bool__(self) -> bool:
+        return self.all_close
+
+    def __str__(self) -> str:
+        width = max(len(row.name) for row in self.rows)
+        return "\n".join(
+            f"{row.name.ljust(width)}  | exact: {str(row.exact):5s} | close: {str(row.close):5s} "
+            f"| max diff: {row.max_diff:.1e}"
+            for row in self.rows
+        )
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><td>{html.escape(r.name)}</td><td>{r.exact}</td>"
+            f"<td style='color:{'green' if r.close else 'red'}'>{r.close}</td>"
+            f"<td style='text-align:right'>{r.max_diff:.1e}</td></tr>"
+            for r in self.rows
+        )
+        return ("<table><thead><tr><th>tensor</th><th>exact</th><th>close</th><th>max diff</th></tr>"
+                f"</thead><tbody>{body}</tbody></table>")
+
+
+def compare_tensors(analytic, numeric, rtol: float = 1e-5, atol: float = 1e-8) -> TensorComparison:
+    """Compare two dicts of arrays tensor by tensor (arrays: one tensor named "theta").
+
+    exact: every element bit-equal; close: |a − n| ≤ atol + rtol·|n| everywhere (np.allclose,
+    whose defaults rtol=1e-5, atol=1e-8 are used); max diff: max |a − n|.  Same keys and shapes.
+    """
+    a_named, _ = _named(analytic, "analytic")
+    n_named, _ = _named(numeric, "numeric")
+    if set(a_named) != set(n_named):
+        raise ValueError(
+            f"analytic and numeric must have the same keys, got {list(a_named)} and {list(n_named)}"
+        )
+    rows = []
+    for name, a in a_named.items():
+        n = n_named[name]
+        if np.shape(a) != np.shape(n):
+            raise ValueError(f"analytic[{name!r}] has shape {np.shape(a)} but numeric[{name!r}] has shape {np.shape(n)}")
+        a64 = np.asarray(a, dtype=np.float64)
+        n64 = np.asarray(n, dtype=np.float64)
+        max_diff = float(np.max(np.abs(a64 - n64))) if a64.size else 0.0
+        rows.append(ComparisonRow(name, bool(np.array_equal(a, n)), bool(np.allclose(a64, n64, rtol=rtol, atol=atol)),
+                                  max_diff))
+    return TensorComparison(rows, rtol, atol)

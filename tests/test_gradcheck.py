@@ -581,3 +581,61 @@ def test_tol_and_atol_override_the_defaults():
     assert check_gradient(cubic_loss, theta, grads, tol=1e-3).tol == 1e-3
     with pytest.raises(ValueError, match="atol"):
         check_gradient(cubic_loss, theta, grads, atol=-1.0)
+
+
+# --- layer by layer: numerical_vjp and compare_tensors --------------------------------------------
+
+from helpers.gradcheck import TensorComparison, compare_tensors, numerical_vjp  # noqa: E402
+
+
+def test_numerical_vjp_of_tanh_and_of_a_linear_layer():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3))
+    dout = rng.standard_normal((4, 3))
+    before = snapshot(x)
+    assert np.allclose(numerical_vjp(np.tanh, x, dout), dout * (1 - np.tanh(x) ** 2), rtol=1e-8, atol=1e-9)
+    W = rng.standard_normal((2, 4))
+    d2 = rng.standard_normal((2, 3))
+    assert np.allclose(numerical_vjp(lambda v: W @ v, x, d2), W.T @ d2, rtol=1e-8, atol=1e-9)
+    assert np.allclose(numerical_vjp(lambda w: w @ x, W, d2), d2 @ x.T, rtol=1e-8, atol=1e-9)
+    assert snapshot(x) == before
+
+
+def test_numerical_vjp_of_the_identity_is_dout_even_when_f_returns_x_itself():
+    x = np.linspace(-1, 1, 6).reshape(2, 3)
+    dout = np.arange(6.0).reshape(2, 3)
+    assert np.allclose(numerical_vjp(lambda v: v, x, dout), dout, atol=1e-9)
+
+
+def test_numerical_vjp_checks_dout_and_restores_x_on_error():
+    x = np.array([[0.5, -0.5]])
+    before = snapshot(x)
+    with pytest.raises(ValueError, match=r"dout has shape \(2,\) but f\(x\) has shape \(1, 2\)"):
+        numerical_vjp(np.tanh, x, np.ones(2))
+    with pytest.raises(ValueError, match=r"non-finite.*x\[0, 1\] moved by \+eps"):
+        numerical_vjp(lambda v: v * (np.inf if v[0, 1] > -0.5 else 1.0), x, np.ones((1, 2)))
+    with pytest.raises(TypeError, match=r"x has integer dtype.*astype\(float\)"):
+        numerical_vjp(np.tanh, np.array([1, 2]), np.ones(2))
+    assert snapshot(x) == before
+
+
+def test_compare_tensors_prints_one_line_per_tensor_like_cmp():
+    analytic = {"dW": np.array([[1.0, 2.0]]), "db": np.array([0.5]), "dx": np.array([3.0])}
+    numeric = {"dW": np.array([[1.0, 2.0]]), "db": np.array([0.5 + 1e-12]), "dx": np.array([3.3])}
+    comparison = compare_tensors(analytic, numeric)
+    assert isinstance(comparison, TensorComparison)
+    assert [tuple(row)[:3] for row in comparison.rows] == [("dW", True, True), ("db", False, True),
+                                                           ("dx", False, False)]
+    assert comparison.rows[2].max_diff == pytest.approx(0.3)
+    assert not comparison.all_close and not comparison
+    assert str(comparison).splitlines() == [
+        "dW  | exact: True  | close: True  | max diff: 0.0e+00",
+        "db  | exact: False | close: True  | max diff: 1.0e-12",
+        "dx  | exact: False | close: False | max diff: 3.0e-01",
+    ]
+    assert "<table>" in comparison._repr_html_()
+    assert compare_tensors(analytic, numeric, rtol=0.2).all_close
+    with pytest.raises(ValueError, match="keys"):
+        compare_tensors(analytic, {"dW": numeric["dW"]})
+    with pytest.raises(ValueError, match=r"analytic\['db'\] has shape \(1,\)"):
+        compare_tensors(analytic, {**numeric, "db": np.zeros((1, 1))})
