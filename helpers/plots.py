@@ -183,14 +183,14 @@ def tensor_errors_figure(
         label = "0" if value == 0 else f"{value:.1e}"
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                     va="bottom", fontsize=8, textcoords="offset points", xytext=(0, 2))
-    ax.axhline(tol, color="black", ls="--", lw=1, label=f"tolerance {tol:.0e}")
+    ax.axhline(tol, color="black", ls="--", lw=1, label=f"tolerance {tol:.1e}")
     ax.set_yscale("log")
     ax.set_ylim(ZERO_FLOOR / 3, max(1e4, heights.max() * 1e4))  # room for the legend
     ax.set_xlabel("tensor")
     ax.set_ylabel("max relative error (log scale)")
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=FAIL_COLOR), plt.Rectangle((0, 0), 1, 1, color=PASS_COLOR)]
-    ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.0e}"],
+    ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
               fontsize=8, loc="upper center", ncol=3)
     return fig
 

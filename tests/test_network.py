@@ -327,3 +327,75 @@ def test_default_step_lands_near_the_bottom_of_the_v():
     # measured 1.6e-9: within a decade of the bottom (1.9e-10 at ε = 1e-4), 70× better than ε = 1e-7
     assert default < 2e-9
     assert default < at_1e_7 / 50
+
+
+from helpers.gradcheck import check_gradient  # noqa: E402
+
+
+def test_report_points_at_b1_and_W2_and_exactly_eight_elements():
+    X, Y, params = init()
+    grads = backward_with_planted_bugs(X, Y, forward(X, Y, params)[1])
+    for eps in (None, 1e-7):
+        report = check_gradient(network_loss(X, Y), params, grads, eps=eps)
+        assert not report.passed
+        assert report.failing_params == ["b1", "W2"]
+        found = {(m.name, m.index) for m in report.mismatches}
+        assert found == {("b1", (i, 0)) for i in range(4)} | {("W2", (2, j)) for j in range(4)}
+        assert report.kinks == []
+        for m in report.mismatches:
+            assert np.isclose(m.analytic / m.numeric, 4.0 if m.name == "b1" else 2.0, rtol=1e-5)
+        assert np.isclose(report.difference, 0.2850931567761623, rtol=1e-6)
+
+
+def test_numeric_gradient_is_exactly_zero_where_the_analytic_one_is():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    report = check_gradient(network_loss(X, Y), params, grads)
+    g, _ = dict_to_vector(grads)
+    n, _ = dict_to_vector(report.numeric)
+    assert int(np.sum((g == 0) & (n == 0))) == 20 == int(np.sum(g == 0))
+    # both-zero → relative error 0, never nan
+    assert all(np.all(report.relative_errors[name][grads[name] == 0] == 0) for name in params)
+
+
+def test_fixed_network_passes_the_report():
+    X, Y, params = init()
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    report = check_gradient(network_loss(X, Y), params, grads)
+    assert report.passed and report.failing_params == [] and report.kinks == []
+    assert report.difference < 2e-9
+
+
+def test_neuron_report_flags_both_planted_bugs_and_passes_the_fix():
+    X, Y, params = neuron_init()
+
+    def loss(p):
+        return neuron_forward(X, Y, p)[0]
+
+    cache = neuron_forward(X, Y, params)[1]
+    report = check_gradient(loss, params, neuron_backward_with_planted_bugs(X, Y, cache))
+    assert report.failing_params == ["w", "b"]
+    for m in report.mismatches:
+        expected_ratio = X.shape[1] if m.name == "w" else -1.0
+        assert np.isclose(m.analytic / m.numeric, expected_ratio, rtol=1e-6)
+    assert check_gradient(loss, params, neuron_backward(X, Y, cache)).passed
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 8), st.integers(0, 2**31 - 1))
+def test_neuron_backward_passes_the_check_on_any_problem(n_features, m, seed):
+    X, Y, params = neuron_init(n_features=n_features, m=m, seed=seed)
+    cache = neuron_forward(X, Y, params)[1]
+    report = check_gradient(lambda p: neuron_forward(X, Y, p)[0], params, neuron_backward(X, Y, cache))
+    assert report.passed, str(report)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_network_backward_passes_the_check_at_random_points(seed):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((4, 5)), (rng.random((1, 5)) < 0.5).astype(float)
+    params = {name: rng.standard_normal(value.shape) for name, value in init()[2].items()}
+    grads = backward(X, Y, forward(X, Y, params)[1])
+    report = check_gradient(network_loss(X, Y), params, grads)
+    assert not report.mismatches, str(report)
