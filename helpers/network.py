@@ -139,7 +139,7 @@ def relu_backward(dout, cache) -> np.ndarray:
     z = cache
     dout = _as_float_array(dout, "dout")
     _same_shape(dout, "dout", z, "the ReLU's input z")
-    return dout * (z > 0)
+    return np.where(z > 0, dout, 0.0)
 
 
 def sigmoid_forward(z) -> tuple[np.ndarray, np.ndarray]:

@@ -395,7 +395,86 @@ def test_neuron_backward_passes_the_check_on_any_problem(n_features, m, seed):
 def test_network_backward_passes_the_check_at_random_points(seed):
     rng = np.random.default_rng(seed)
     X, Y = rng.standard_normal((4, 5)), (rng.random((1, 5)) < 0.5).astype(float)
-    params = {name: rng.standard_normal(value.shape) for name, value in init()[2].items()}
+    # scaled by 0.5 so the sigmoid does not saturate: at A3 ≈ 1 − 3e-8, log(1 − A3) keeps only
+    # ~8 digits and the *numerical* gradient, not the backward, is wrong by up to 1e-2
+    params = {name: 0.5 * rng.standard_normal(value.shape) for name, value in init()[2].items()}
     grads = backward(X, Y, forward(X, Y, params)[1])
     report = check_gradient(network_loss(X, Y), params, grads)
     assert not report.mismatches, str(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# every layer's backward against numerical_vjp
+
+from helpers.gradcheck import compare_tensors, numerical_vjp  # noqa: E402
+
+
+def _away_from_zero(a, margin=1e-3):
+    """Move entries closer than margin to 0 (a ReLU's kink) out to ±margin."""
+    return np.where(np.abs(a) < margin, np.copysign(margin, a), a)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_linear_backward_matches_numerical_vjp(n_in, n_out, m, seed):
+    rng = np.random.default_rng(seed)
+    x, W, b = rng.standard_normal((n_in, m)), rng.standard_normal((n_out, n_in)), rng.standard_normal((n_out, 1))
+    dout = rng.standard_normal((n_out, m))
+    dx, dW, db = network.linear_backward(dout, network.linear_forward(x, W, b)[1])
+    numeric = {
+        "dx": numerical_vjp(lambda x_: network.linear_forward(x_, W, b)[0], x, dout),
+        "dW": numerical_vjp(lambda W_: network.linear_forward(x, W_, b)[0], W, dout),
+        "db": numerical_vjp(lambda b_: network.linear_forward(x, W, b_)[0], b, dout),
+    }
+    assert compare_tensors({"dx": dx, "dW": dW, "db": db}, numeric).all_close
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["relu", "sigmoid", "tanh"]), st.integers(0, 2**31 - 1))
+def test_activation_backward_matches_numerical_vjp(name, seed):
+    rng = np.random.default_rng(seed)
+    z = _away_from_zero(2 * rng.standard_normal((3, 4)))
+    dout = rng.standard_normal(z.shape)
+    forward_fn, backward_fn = getattr(network, f"{name}_forward"), getattr(network, f"{name}_backward")
+    dz = backward_fn(dout, forward_fn(z)[1])
+    numeric = numerical_vjp(lambda z_: forward_fn(z_)[0], z, dout)
+    assert compare_tensors({name: dz}, {name: numeric}).all_close
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 5), st.integers(0, 2**31 - 1))
+def test_softmax_cross_entropy_backward_matches_numerical_vjp(n_classes, m, seed):
+    rng = np.random.default_rng(seed)
+    scores = 2 * rng.standard_normal((n_classes, m))
+    labels = rng.integers(0, n_classes, size=m)
+    dscores = network.softmax_cross_entropy_backward(1.0, network.softmax_cross_entropy_forward(scores, labels)[1])
+    numeric = numerical_vjp(lambda s: network.softmax_cross_entropy_forward(s, labels)[0], scores, 1.0)
+    assert compare_tensors({"dscores": dscores}, {"dscores": numeric}).all_close
+    # dout scales the gradient
+    assert np.allclose(network.softmax_cross_entropy_backward(2.5, network.softmax_cross_entropy_forward(scores, labels)[1]),
+                       2.5 * dscores)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 2**31 - 1))
+def test_binary_cross_entropy_backward_matches_numerical_vjp(m, seed):
+    rng = np.random.default_rng(seed)
+    A = network.sigmoid_forward(rng.standard_normal((1, m)))[0]
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    dA = network.binary_cross_entropy_backward(1.0, network.binary_cross_entropy_forward(A, Y)[1])
+    numeric = numerical_vjp(lambda A_: network.binary_cross_entropy_forward(A_, Y)[0], A, 1.0)
+    assert compare_tensors({"dA": dA}, {"dA": numeric}).all_close
+
+
+def test_relu_backward_at_a_kink_is_reported_as_a_kink_not_a_bug():
+    rng = np.random.default_rng(0)
+    z = _away_from_zero(rng.standard_normal((3, 4)))
+    z[0, 1], z[2, 2] = 0.0, 2e-6
+    dout = rng.standard_normal(z.shape)
+    dz = network.relu_backward(dout, network.relu_forward(z)[1])
+    numeric = numerical_vjp(lambda z_: network.relu_forward(z_)[0], z, dout)
+    assert not compare_tensors({"dz": dz}, {"dz": numeric}).all_close  # the naive check trips
+    assert np.isclose(numeric[0, 1] / dout[0, 1], 0.5)
+    report = check_gradient(lambda p: float(np.sum(dout * network.relu_forward(p["z"])[0])), {"z": z}, {"z": dz})
+    assert report.passed
+    assert report.kinks == [("z", (0, 1)), ("z", (2, 2))]
