@@ -55,6 +55,12 @@ __all__ = [
     # parameters as one long vector
     "dict_to_vector",
     "vector_to_dict",
+    # a multi-layer perceptron of any size (notebook 07, benchmarks)
+    "mlp_sizes",
+    "mlp_init",
+    "mlp_data",
+    "mlp_forward",
+    "mlp_backward",
 ]
 
 #: Sizes of the network of notebook 06: 4 inputs, hidden layers of 5 and 3 units, 1 output.
@@ -454,3 +460,88 @@ def vector_to_dict(theta, keys: Sequence[tuple[str, tuple]]) -> dict[str, np.nda
         if not filled.all():
             raise ValueError(f"keys for {name!r} do not cover every element of shape {filled.shape}")
     return params
+
+
+# ----------------------------------------------------------------------------------------------
+# a multi-layer perceptron of any size: notebook 07 and the benchmarks
+
+
+def mlp_sizes(n_params: int, n_inputs: int = 64, n_classes: int = 10, n_hidden_layers: int = 2) -> tuple:
+    """Layer sizes (n_inputs, h, …, h, n_classes) whose parameter count is as close to n_params as
+    an integer width h allows.  The count is Σ (n_in + 1)·n_out over the layers."""
+    if n_params < 1 or n_hidden_layers < 1:
+        raise ValueError("n_params and n_hidden_layers must be positive")
+
+    def count(h):
+        sizes = (n_inputs,) + (h,) * n_hidden_layers + (n_classes,)
+        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+    width = min(range(1, 4096), key=lambda h: abs(count(h) - n_params))
+    return (n_inputs,) + (width,) * n_hidden_layers + (n_classes,)
+
+
+def mlp_init(layer_sizes, seed: int = 0) -> dict[str, np.ndarray]:
+    """Parameters {"W1", "b1", …} of an MLP with the given layer sizes, drawn from
+    ``np.random.default_rng(seed)``: W_l ~ N(0, 2/n_in) (He), b_l ~ N(0, 0.1²)."""
+    if len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes needs an input and an output size, got {tuple(layer_sizes)}")
+    rng = np.random.default_rng(seed)
+    params = {}
+    for layer, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        params[f"W{layer}"] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
+        params[f"b{layer}"] = 0.1 * rng.standard_normal((n_out, 1))
+    return params
+
+
+def mlp_data(n_inputs: int, n_classes: int, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A random batch: X (n_inputs, m) standard normal, y (m,) integer classes, from default_rng(seed)."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n_inputs, m)), rng.integers(0, n_classes, size=m)
+
+
+def mlp_forward(X, y, params: Mapping[str, np.ndarray], l2: float = 0.0, dropout: float = 0.0,
+                dropout_seed: int | None = None) -> tuple[float, dict]:
+    """Cost of LINEAR → RELU (→ DROPOUT) → … → LINEAR → SOFTMAX, mean cross-entropy, plus L2.
+
+    J = −(1/m) Σ log P[y] + (l2/2) Σ_l ‖W_l‖²  (biases are not regularised).
+    Dropout (rate ``dropout``) on every hidden layer is inverted dropout: keep each unit with
+    probability 1 − dropout and divide by it.  Its masks come from
+    ``np.random.default_rng(dropout_seed)``: with a seed the same masks are drawn at every call,
+    so J is a fixed function of the parameters; with ``dropout_seed=None`` every call draws new
+    masks and J is random — a gradient check of it is meaningless.
+    """
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    n_layers = len(params) // 2
+    rng = np.random.default_rng(dropout_seed) if dropout > 0 else None
+    A, caches = X, []
+    for layer in range(1, n_layers + 1):
+        Z, linear_cache = linear_forward(A, params[f"W{layer}"], params[f"b{layer}"])
+        if layer == n_layers:
+            caches.append((linear_cache, None, None))
+            break
+        A, _ = relu_forward(Z)
+        mask = None
+        if rng is not None:
+            mask = (rng.random(A.shape) >= dropout) / (1.0 - dropout)
+            A = A * mask
+        caches.append((linear_cache, Z, mask))
+    cost, loss_cache = softmax_cross_entropy_forward(Z, y)
+    penalty = 0.5 * l2 * sum(np.sum(params[f"W{layer}"] ** 2) for layer in range(1, n_layers + 1))
+    return float(cost + penalty), {"layers": caches, "loss": loss_cache, "l2": l2}
+
+
+def mlp_backward(cache: Mapping) -> dict[str, np.ndarray]:
+    """Gradients of :func:`mlp_forward`'s cost (with the same L2 and dropout masks), by chaining
+    the layers' backwards; the L2 term adds l2·W_l to each dW_l."""
+    grads = {}
+    dZ = softmax_cross_entropy_backward(1.0, cache["loss"])
+    for layer in range(len(cache["layers"]), 0, -1):
+        linear_cache, _, _ = cache["layers"][layer - 1]
+        dA, dW, db = linear_backward(dZ, linear_cache)
+        grads[f"W{layer}"] = dW + cache["l2"] * linear_cache[1]
+        grads[f"b{layer}"] = db
+        if layer > 1:
+            _, Z, mask = cache["layers"][layer - 2]
+            dZ = relu_backward(dA if mask is None else dA * mask, Z)
+    return {name: grads[name] for name in sorted(grads, key=lambda k: (int(k[1:]), k[0] == "b"))}

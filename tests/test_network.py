@@ -478,3 +478,51 @@ def test_relu_backward_at_a_kink_is_reported_as_a_kink_not_a_bug():
     report = check_gradient(lambda p: float(np.sum(dout * network.relu_forward(p["z"])[0])), {"z": z}, {"z": dz})
     assert report.passed
     assert report.kinks == [("z", (0, 1)), ("z", (2, 2))]
+
+
+# --- the MLP of notebook 07 and the benchmarks -------------------------------------------------
+
+from helpers.network import mlp_backward, mlp_data, mlp_forward, mlp_init, mlp_sizes  # noqa: E402
+
+
+@pytest.mark.parametrize("target", [100, 1_000, 10_000, 100_000])
+def test_mlp_sizes_hit_the_requested_parameter_count(target):
+    sizes = mlp_sizes(target, n_inputs=64, n_classes=10)
+    assert count_parameters(mlp_init(sizes)) == pytest.approx(target, rel=0.05, abs=80)
+
+
+@pytest.mark.parametrize("l2, dropout, seed", [(0.0, 0.0, None), (0.05, 0.0, None), (0.05, 0.3, 7)])
+def test_mlp_backward_passes_the_check(l2, dropout, seed):
+    sizes = mlp_sizes(300, n_inputs=8, n_classes=3)
+    params = mlp_init(sizes, seed=1)
+    X, y = mlp_data(8, 3, 6, seed=2)
+    loss = lambda p: mlp_forward(X, y, p, l2=l2, dropout=dropout, dropout_seed=seed)[0]  # noqa: E731
+    grads = mlp_backward(mlp_forward(X, y, params, l2=l2, dropout=dropout, dropout_seed=seed)[1])
+    assert list(grads) == list(params)
+    report = check_gradient(loss, params, grads)
+    assert report.passed, str(report)
+
+
+def test_mlp_check_fails_when_the_loss_omits_the_l2_term_the_backward_includes():
+    sizes = mlp_sizes(300, n_inputs=8, n_classes=3)
+    params = mlp_init(sizes, seed=1)
+    X, y = mlp_data(8, 3, 6, seed=2)
+    grads = mlp_backward(mlp_forward(X, y, params, l2=0.05)[1])
+    report = check_gradient(lambda p: mlp_forward(X, y, p)[0], params, grads)
+    assert not report.passed
+    assert set(report.failing_params) <= {"W1", "W2", "W3"} and "W1" in report.failing_params
+
+
+def test_mlp_dropout_without_a_seed_makes_the_loss_random():
+    params = mlp_init((8, 16, 3), seed=1)
+    X, y = mlp_data(8, 3, 6, seed=2)
+    seeded = {mlp_forward(X, y, params, dropout=0.5, dropout_seed=3)[0] for _ in range(5)}
+    unseeded = {mlp_forward(X, y, params, dropout=0.5)[0] for _ in range(5)}
+    assert len(seeded) == 1 and len(unseeded) > 1
+
+
+def test_mlp_rejects_a_bad_dropout_rate():
+    params = mlp_init((8, 16, 3))
+    X, y = mlp_data(8, 3, 6)
+    with pytest.raises(ValueError, match="dropout"):
+        mlp_forward(X, y, params, dropout=1.0)
