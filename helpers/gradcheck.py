@@ -422,6 +422,9 @@ def gradient_difference(grads, numeric) -> float:
 SAFETY = 1000.0
 """Safety factor C of the default tolerances (see :func:`check_gradient`)."""
 
+NOISE_FACTOR = 30.0
+"""Multiple of the measured round-off σ of one loss evaluation allowed (see :func:`check_gradient`)."""
+
 
 class PrecisionWarning(UserWarning):
     """Parameters in less than double precision: the check is much less sensitive."""
@@ -478,6 +481,7 @@ class GradCheckReport:
     tolerances         dict name -> the per-element threshold |g−n| was compared with
     eps, method, tol   the step (None = default step), the scheme, the relative tolerance used
                        (the largest one if tensors differ in dtype)
+    loss_noise         σ, the measured round-off of one loss evaluation (0 for complex)
     """
 
     passed: bool
@@ -493,6 +497,7 @@ class GradCheckReport:
     eps: float | None
     method: str
     tol: float
+    loss_noise: float = 0.0
     max_shown: int = 10
 
     def __bool__(self) -> bool:
@@ -710,44 +715,56 @@ def check_gradient(
     """Compare analytic ``grads`` with the numerical gradient of ``loss`` at ``params``, element by element.
 
     loss(params) -> float; params: float ndarray (reported as "theta") or dict[str, ndarray];
-    grads: the same structure, shapes and dtypes.  Costs 2N + 1 evaluations (central), N + 1
-    (forward) or N + 1 (complex), plus a few for suspected kinks.  Returns a GradCheckReport.
+    grads: the same structure, shapes and dtypes.  Returns a GradCheckReport.  Cost: 2N + 1
+    evaluations (central; N + 1 forward or complex) + 6 in each of at most 4 tensors to measure
+    the loss's round-off + 2 per disagreeing element for the kink test.
 
     **The rule.**  Element i of a tensor disagrees when
 
         |g_i − n_i|  >  rtol·max(|g_i|, |n_i|)  +  atol_i,
 
-        atol_i = C·( ε_iᵖ·G  +  m·u·|J|/ε_i  +  u·G ),      C = 1000 (``SAFETY``),
+        atol_i = C·ε_iᵖ·G  +  m·R/ε_i  +  C·u·G  +  tiny,     R = max(C·u·|J|, 30·σ),
 
-    where u is the unit round-off of the tensor's dtype, ε_i its step, |J| the largest |loss|
-    seen, G the tensor's gradient scale max_j min(|g_j|, |n_j|) (the largest magnitude analytic
-    and numeric agree on — neither a wrong analytic value nor a spurious numeric one inflates it).
+    with C = 1000 (``SAFETY``), u the unit round-off of the tensor's dtype, ε_i the element's
+    step, |J| the largest |loss| seen, σ the measured round-off of one loss evaluation
+    (``report.loss_noise``, see below), G the tensor's gradient scale max_j min(|g_j|, |n_j|)
+    (the largest magnitude analytic and numeric agree on: neither a wrong analytic value nor
+    a spurious numeric one inflates it) and tiny the smallest normal number of the dtype.
 
     **Why (step-size theory).**  The finite-difference error is truncation plus round-off:
     central (J(θ+ε)−J(θ−ε))/2ε = J' + ε²J'''/6 + O(u·|J|/ε)  (p = 2, m = 1);
     forward (J(θ+ε)−J(θ))/ε = J' + εJ''/2 + O(2u·|J|/ε)  (p = 1, m = 2);
     complex Im J(θ+iε)/ε = J' − ε²J'''/6, no subtraction  (p = 2, m = 0).
-    The derivatives J'', J''' are unknown: we take them of the order of the gradient's scale G
-    (C·ε^p·G covers |J'''|/6 up to 1000·G), and allow the loss to lose up to three digits to
-    round-off (C·u·|J|: e.g. log(1−σ(z)) for σ≈1 — measured 86·u·|J| on the network of
-    notebook 06).  u·G is the round-off of the gradients themselves.  At the default step the
-    best attainable relative error is u^(2/3) (central), u^(1/2) (forward), u (complex); the
-    default ``rtol`` is its square root (``default_rtol``): u^(1/3) = 6.1e-6 central float64,
-    4.9e-3 float32; u^(1/4) = 1.2e-4 forward; u^(1/2) = 1.5e-8 complex.  So a correct gradient
-    passes with a margin of ~1e5 in float64, a component scaled by (1+δ), |δ| ≥ 1e-3, fails as
-    soon as |g_i| is above ~1e-5·G and above the round-off term, and an exact zero (dead ReLU)
-    with numeric round-off noise is never a false alarm.  In float32 a warning is issued.
-    ``tol`` replaces rtol; ``atol`` replaces atol_i by one absolute number.
+    J'' and J''' are unknown: C·ε^p·G takes them of the order of the gradient's scale, with a
+    margin of 1000 (measured: |g − n| ≤ 43·ε²·G on random tanh networks).  Round-off: the loss is
+    allowed to lose three digits (C·u·|J|; the network of notebook 06 loses 86·u·|J| to
+    log(1 − σ(z)) with σ ≈ 1) — or, when cancellation makes it worse (log(1 + e^z) − z for large z
+    is quantised in steps of ulp(z) ≫ u·|J|), 30 times its measured round-off σ.  u·G is the
+    round-off of the gradients themselves.  At its default step a method's best relative error
+    is u^(2/3) (central), u^(1/2) (forward), u (complex); the default ``rtol`` is the square
+    root of that (``default_rtol``): u^(1/3) = 6.1e-6 central float64 (4.9e-3 float32);
+    u^(1/4) = 1.2e-4 forward; u^(1/2) = 1.5e-8 complex — "agree on at least half of the digits
+    the method can deliver".  So a correct gradient passes with a wide margin, a component
+    scaled by (1 + δ), |δ| ≥ 1e-3, fails once |g_i| is above ~1e-5·G and above the round-off
+    term m·R/ε_i, and an exact zero (a dead ReLU) next to round-off noise is never a false
+    alarm.  Float32 parameters get a warning.  ``tol`` replaces rtol; ``atol`` replaces atol_i
+    by one absolute number.
+
+    **Round-off probe.**  In up to 4 tensors, at the element where analytic and numeric agree
+    on the largest magnitude, J is evaluated at 6 irregular offsets θ_i + t·ε_i, t ∈ [−2, 2],
+    and a cubic is fitted to these and J(θ); the residual's standard deviation (3 degrees of
+    freedom) is that probe's σ; σ is the median of the probes (the largest if fewer than 3).
+    Irregular offsets keep a quantised loss from looking exactly linear.
 
     **Kinks.**  Where the loss is not smooth within ±ε (a ReLU input crossing 0) the numeric
     value is wrong on a correct backward.  For a disagreeing element we compare the one-sided
     differences (J(θ+ε)−J(θ))/ε and (J(θ)−J(θ−ε))/ε, i.e. s = |J₊ − 2J₀ + J₋|/ε, which is ε·|J''|
-    when smooth but twice the error caused by a kink otherwise; if s exceeds the threshold, a
+    when smooth but twice the error caused by a kink; if s exceeds the element's threshold, a
     5-point test (J at θ±2ε, two more evaluations) compares the three second differences
-    L, C, R centred at θ−ε, θ, θ+ε: smooth ⇒ they agree up to ε³|J'''| and round-off,
-    a kink of slope jump Δ ⇒ they differ by ≥ Δε/2.  The element is a kink, "not judged", when
-    max(|C−L|, |C−R|, |R−L|)/ε > 8·C·m'·u·|J|/ε + 6·C·ε²·G (the most a smooth loss can give,
-    round-off included, m' = 1), so round-off never makes a smooth element a kink.
+    L, C, R centred at θ−ε, θ, θ+ε: smooth ⇒ they agree up to ε³|J'''| and round-off;
+    a kink with slope jump Δ ⇒ they differ by ≥ Δε/2 ≥ the error it causes.  The element is a
+    kink, "not judged", when max(|C−L|, |C−R|, |R−L|)/ε > 8·R/ε + 6·C·ε²·G — the most a smooth
+    loss gives, its round-off included — so round-off never makes a smooth element a kink.
     Non-central methods run the 5-point test with the larger of ε and the central default step.
 
     **Safety.**  params are perturbed in place and restored in ``finally``; one copy of every
@@ -807,7 +824,16 @@ def check_gradient(
 
 
 def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, detect_kinks, single, max_shown):
-    """Tolerances, mismatches and kinks (a few extra evaluations) → GradCheckReport."""
+    """Tolerances, kinks and mismatches (a few extra evaluations) → GradCheckReport.
+
+    1. σ₀ from the round-off probes; thresholds with R = max(C·u·|J|, 30·σ₀).
+    2. Disagreeing elements: kink test (one-sided screen, then 5 points).
+    3. With detect_kinks, up to 16 of the worst disagreeing elements that are not kinks get
+       their own round-off probe σ_i (round-off can depend on the path: e.g. only one example
+       of the batch cancels).  σ = max(σ₀, median σ_i) if there are ≥ 3 such probes; each
+       probed element is judged with max(σ, σ_i), the others with σ; the kink test is redone
+       with the same σ (no new evaluations).
+    """
     p_exp, m_round = {"central": (2, 1.0), "forward": (1, 2.0), "complex": (2, 0.0)}[method]
     J_scale = abs(J0)
     for _, plus, minus, _ in results.values():
@@ -815,81 +841,181 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
             if values is not None and values.size:
                 J_scale = max(J_scale, float(np.abs(values).max()))
     C = SAFETY
-    mismatches, kinks, tensors = [], [], []
-    numeric_out, rel_out, tol_out = {}, {}, {}
-    rtols = []
+    complex_step = method == "complex"
+
+    tensors = {}
     for name, p in named.items():
-        steps, plus, minus, numeric = results[name]
+        steps, _, _, numeric = results[name]
         g = g_named[name].astype(np.float64, copy=False).reshape(-1)
         u = float(np.finfo(p.dtype).eps)
         rtol = float(tol) if tol is not None else default_rtol(p.dtype, method)
-        rtols.append(rtol)
         G = float(np.minimum(np.abs(g), np.abs(numeric)).max()) if g.size else 0.0
-        trunc = C * steps**p_exp * G
+        base = rtol * np.maximum(np.abs(g), np.abs(numeric))
         if atol is None:
-            allowed = trunc + C * m_round * u * J_scale / steps + C * u * G
+            base = base + C * steps**p_exp * G + C * u * G + float(np.finfo(p.dtype).smallest_normal)
         else:
-            allowed = np.full(g.shape, float(atol))
-        threshold = rtol * np.maximum(np.abs(g), np.abs(numeric)) + allowed
-        error = np.abs(g - numeric)
-        bad = error > threshold
-        kink = np.zeros(g.shape, dtype=bool)
-        if detect_kinks and bad.any():
-            for i in np.flatnonzero(bad):
-                kink[i] = _is_kink(loss, params, name, p, int(i), steps, plus, minus, J0, method,
-                                   threshold[i], C * u * J_scale, C * G, single)
-        bad &= ~kink
-        rel = relative_error(g, numeric)
-        judged = ~kink
-        max_rel = float(rel[judged].max()) if judged.any() else float("nan")
+            base = base + float(atol)
+        tensors[name] = {"g": g, "u": u, "rtol": rtol, "G": G, "base": base, "error": np.abs(g - numeric)}
+
+    def round_unit(name, sigma):  # R: the loss's round-off, with margin
+        return max(C * tensors[name]["u"] * J_scale, NOISE_FACTOR * sigma)
+
+    def threshold(name, sigma):  # the per-element threshold of a tensor, for round-off σ
+        t = tensors[name]
+        if atol is not None:
+            return t["base"]
+        return t["base"] + m_round * round_unit(name, sigma) / results[name][0]
+
+    def disagrees(key, sigma):
+        name, i = key
+        return tensors[name]["error"][i] > threshold(name, sigma)[i]
+
+    spreads = {}  # (name, i) -> (spread, h) of the 5-point test, or None if the screen says smooth
+
+    def is_kink(key, sigma):
+        name, i = key
+        if not detect_kinks:
+            return False
+        if key not in spreads:
+            spreads[key] = _kink_spread(loss, params, name, named[name], i, results[name], J0,
+                                        method, threshold(name, sigma)[i], single)
+        if spreads[key] is None:
+            return False
+        spread, h = spreads[key]
+        return spread > 8 * round_unit(name, sigma) / h + 6 * C * tensors[name]["G"] * h**2
+
+    sigma = 0.0 if complex_step else _loss_noise(loss, params, named, g_named, results, J0, single)
+    bad = [(name, int(i)) for name in named
+           for i in np.flatnonzero(tensors[name]["error"] > threshold(name, sigma))]
+    suspects = [key for key in bad if not is_kink(key, sigma)]
+    local = {}  # (name, i) -> σ measured at that element
+    if suspects and detect_kinks and not complex_step:
+        suspects.sort(key=lambda key: -tensors[key[0]]["error"][key[1]] / threshold(key[0], sigma)[key[1]])
+        for name, i in suspects[:16]:
+            local[(name, i)] = _probe(loss, params, named[name], name, i, results[name][0][i], J0, single)
+        if len(local) >= 3:
+            sigma = max(sigma, float(np.median(list(local.values()))))
+    kinks, mismatched = set(), set()
+    for key in bad:
+        own = max(sigma, local.get(key, 0.0))
+        if not disagrees(key, own):
+            continue
+        (kinks if is_kink(key, own) else mismatched).add(key)
+
+    mismatches, kink_list, summaries = [], [], []
+    numeric_out, rel_out, tol_out = {}, {}, {}
+    for name, p in named.items():
+        t = tensors[name]
+        numeric = results[name][3]
         shape = p.shape
-        for i in np.flatnonzero(bad):
+        is_bad = np.zeros(p.size, dtype=bool)
+        is_kink_ = np.zeros(p.size, dtype=bool)
+        for key in kinks | mismatched:
+            if key[0] == name:
+                (is_kink_ if key in kinks else is_bad)[key[1]] = True
+        rel = relative_error(t["g"], numeric)
+        judged = ~is_kink_
+        max_rel = float(rel[judged].max()) if judged.any() else float("nan")
+        for i in np.flatnonzero(is_bad):
             index = tuple(int(k) for k in np.unravel_index(i, shape))
-            mismatches.append(Mismatch(name, index, float(g[i]), float(numeric[i]), float(rel[i])))
-        for i in np.flatnonzero(kink):
-            kinks.append((name, tuple(int(k) for k in np.unravel_index(i, shape))))
-        n_bad, n_kink = int(bad.sum()), int(kink.sum())
+            mismatches.append(Mismatch(name, index, float(t["g"][i]), float(numeric[i]), float(rel[i])))
+        for i in np.flatnonzero(is_kink_):
+            kink_list.append((name, tuple(int(k) for k in np.unravel_index(i, shape))))
+        n_bad, n_kink = int(is_bad.sum()), int(is_kink_.sum())
         verdict = "MISMATCH" if n_bad else "ok"
         if n_kink:
             verdict += f" ({n_kink} kink{'s' if n_kink != 1 else ''} not judged)"
-        tensors.append(TensorSummary(name, shape, max_rel, int(g.size), n_bad, n_kink, verdict, rtol))
+        summaries.append(TensorSummary(name, shape, max_rel, int(p.size), n_bad, n_kink, verdict, t["rtol"]))
         numeric_out[name] = numeric.reshape(shape)
         rel_out[name] = rel.reshape(shape)
-        tol_out[name] = threshold.reshape(shape)
+        tol_out[name] = threshold(name, sigma).reshape(shape)
     order = {name: k for k, name in enumerate(named)}
     # worst first; compared as printed (3 significant digits), so round-off cannot reorder ties
     mismatches.sort(key=lambda m: (-float(f"{m.relative_error:.2e}"),
                                    -float(f"{abs(m.analytic - m.numeric):.2e}"), order[m.name], m.index))
-    judged_rel = [t.max_relative_error for t in tensors if np.isfinite(t.max_relative_error)]
+    kink_list.sort(key=lambda k: (order[k[0]], k[1]))
+    judged_rel = [s.max_relative_error for s in summaries if np.isfinite(s.max_relative_error)]
     return GradCheckReport(
         passed=not mismatches,
         difference=gradient_difference(g_named, numeric_out),
         max_relative_error=max(judged_rel) if judged_rel else 0.0,
-        failing_params=[t.name for t in tensors if t.n_mismatched],
+        failing_params=[s.name for s in summaries if s.n_mismatched],
         mismatches=mismatches,
-        kinks=kinks,
-        tensors=tensors,
+        kinks=kink_list,
+        tensors=summaries,
         numeric=numeric_out,
         relative_errors=rel_out,
         tolerances=tol_out,
         eps=eps,
         method=method,
-        tol=max(rtols),
+        tol=max(t["rtol"] for t in tensors.values()),
+        loss_noise=sigma,
         max_shown=max_shown,
     )
 
 
-def _is_kink(loss, params, name, p, i, steps, plus, minus, J0, method, threshold, round_unit, trunc_unit, single):
-    """Is the loss non-smooth within ±ε of element i?  (one-sided screen, then a 5-point test)
+# irregular offsets (in units of ε_i) for the round-off probe: steps that are not multiples of one
+# another, so that rounding errors cannot line up (a quantised loss can look exactly linear on an
+# evenly spaced grid)
+_PROBE_OFFSETS = (-1.93, -1.29, -0.61, 0.37, 1.07, 1.71)
+_VANDERMONDE = np.vander(np.array((0.0,) + _PROBE_OFFSETS), 4)
 
-    round_unit = C·u·|J|, trunc_unit = C·G.  See check_gradient's docstring for the rule.
+
+def _probe(loss, params, p, name, i, h, J0, single) -> float:
+    """Round-off σ of the loss seen from element i: residual of a cubic through 7 values.
+
+    J at θ_i + t·h for the 6 irregular offsets t ∈ [−2, 2] and at θ_i (J0); a smooth loss is a
+    cubic there up to h⁴·J⁗, so the residual is round-off: σ = √(Σ r² / (7 − 4)).
     """
+    x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
+    h = float(h)
+    values = np.array([J0] + _losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single))
+    values -= J0
+    coefficients = np.linalg.lstsq(_VANDERMONDE, values, rcond=None)[0]
+    residual = values - _VANDERMONDE @ coefficients
+    return float(np.sqrt(residual @ residual / (len(values) - 4)))
+
+
+def _loss_noise(loss, params, named, g_named, results, J0, single) -> float:
+    """σ₀, the measured round-off of one evaluation of the loss (6 evaluations per probe).
+
+    The model term u·|J| assumes the loss is computed to its last digit.  Cancellation (e.g.
+    log(1 + e^z) − z for large z, where |J| ≪ the terms) makes the real round-off far larger:
+    J is then quantised in steps of ulp(z).  So in up to 4 tensors (largest gradients first),
+    at the element where analytic and numeric agree on the largest magnitude (a smooth spot),
+    :func:`_probe` measures σ; σ₀ is the median of the probes (robust to one probe that meets a
+    kink), or the largest if there are fewer than 3.
+    """
+    def agreed(name):  # the largest magnitude analytic and numeric agree on, and where
+        numeric = results[name][3]
+        both = np.minimum(np.abs(g_named[name].reshape(-1)), np.abs(numeric))
+        return (float(both.max()), int(np.argmax(both))) if both.size else (0.0, 0)
+
+    probes = []
+    for name in sorted(named, key=lambda name: -agreed(name)[0])[:4]:
+        scale, i = agreed(name)
+        if scale > 0.0:
+            probes.append(_probe(loss, params, named[name], name, i, results[name][0][i], J0, single))
+    if not probes:
+        return 0.0
+    return float(np.median(probes)) if len(probes) >= 3 else max(probes)
+
+
+def _kink_spread(loss, params, name, p, i, result, J0, method, threshold, single):
+    """The 5-point non-smoothness of the loss at element i: (spread, h), or None if smooth.
+
+    Screen (free for central): the one-sided differences agree, |J₊ − 2J₀ + J₋|/h ≤ threshold
+    → None.  Otherwise J(θ ± 2h) (and J(θ ± h) for non-central methods) are evaluated and
+    spread = max(|C−L|, |C−R|, |R−L|)/h for the second differences L, C, R centred at
+    θ−h, θ, θ+h.  See check_gradient's docstring.
+    """
+    steps, plus, minus, _ = result
     x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
     if method == "central":
         h = float(steps[i])
         J_plus, J_minus = float(plus[i]), float(minus[i])
         if abs(J_plus - 2 * J0 + J_minus) / h <= threshold:
-            return False  # the one-sided differences agree: smooth enough to be judged
+            return None  # the one-sided differences agree: smooth enough to be judged
         J_plus2, J_minus2 = _losses_at(loss, params, name, p, i, [x + 2 * h, x - 2 * h], single)
     else:
         central = default_step(1.0, "central", p.dtype) * max(1.0, abs(x))
@@ -899,9 +1025,7 @@ def _is_kink(loss, params, name, p, i, steps, plus, minus, J0, method, threshold
     left = J0 - 2 * J_minus + J_minus2
     centre = J_plus - 2 * J0 + J_minus
     right = J_plus2 - 2 * J_plus + J0
-    spread = max(abs(centre - left), abs(centre - right), abs(right - left)) / h
-    smooth_limit = 8 * round_unit / h + 6 * trunc_unit * h**2
-    return spread > smooth_limit
+    return max(abs(centre - left), abs(centre - right), abs(right - left)) / h, h
 
 
 # --------------------------------------------------------------------------------------------

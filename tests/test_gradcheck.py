@@ -445,13 +445,14 @@ def test_strong_curvature_is_not_a_kink():
     assert [(m.name, m.index) for m in report.mismatches] == [("theta", (1,))]
 
 
-def test_cost_is_2n_plus_1_evaluations_when_everything_agrees():
+def test_cost_is_2n_plus_1_evaluations_plus_4_per_noise_probe():
     params, loss, grads_of = tiny_network(seed=5, hidden="tanh")
     grads = grads_of(params)
     calls = []
-    check_gradient(lambda p: calls.append(1) or loss(p), params, grads)
+    report = check_gradient(lambda p: calls.append(1) or loss(p), params, grads)
     n = sum(p.size for p in params.values())
-    assert len(calls) == 2 * n + 1
+    assert len(calls) == 2 * n + 1 + 6 * min(4, len(params))  # round-off probes: 6 calls in ≤ 4 tensors
+    assert 0 < report.loss_noise < 1e-13
 
 
 # --- bad input: every error names the parameter and the fix; nothing is lost --------------------
@@ -639,3 +640,123 @@ def test_compare_tensors_prints_one_line_per_tensor_like_cmp():
         compare_tensors(analytic, {"dW": numeric["dW"]})
     with pytest.raises(ValueError, match=r"analytic\['db'\] has shape \(1,\)"):
         compare_tensors(analytic, {**numeric, "db": np.zeros((1, 1))})
+
+
+# --- properties (Hypothesis): every correct gradient passes, every scaled component fails --------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("GRADCHECK_EXAMPLES", 50)), deadline=None)
+
+networks = st.builds(
+    tiny_network,
+    seed=st.integers(0, 2**32 - 1),
+    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4).map(lambda s: (*s, 1)),
+    m=st.integers(1, 6),
+    hidden=st.sampled_from(["relu", "tanh"]),
+)
+
+
+def quadratic(A, b, theta):
+    """J(θ) = ½θᵀAθ + bᵀθ, ∇J = ½(A + Aᵀ)θ + b."""
+    def loss(t):
+        return float(0.5 * t @ A @ t + b @ t)
+
+    return loss, 0.5 * (A + A.T) @ theta + b
+
+
+@st.composite
+def quadratics(draw, smallest=0.0):
+    """(A, b, θ) with entries in [−5, 5]; with ``smallest``, every entry is 0 or |x| ≥ smallest."""
+    n = draw(st.integers(1, 6))
+    values = st.floats(-5, 5, allow_nan=False, allow_subnormal=False)
+    if smallest:
+        values = values.map(lambda x: x if abs(x) >= smallest else 0.0)
+    A = draw(arrays(np.float64, (n, n), elements=values))
+    b = draw(arrays(np.float64, n, elements=values))
+    theta = draw(arrays(np.float64, n, elements=values))
+    return A, b, theta
+
+
+def judged_component(grads, loss_value, draw_index):
+    """A component the check can be asked to catch at |δ| = 1e-3.
+
+    The rule: |g_i| ≥ 1 % of the largest |g| in its tensor and ≥ 1 % of |J| — above the
+    tolerance's scale terms C·ε²·G and C·u·|J|/ε by a factor > 100 (rtol alone is 6e-6).
+    Returns (name, flat index) or None when no component qualifies.
+    """
+    candidates = []
+    for name, g in grads.items():
+        flat = np.abs(g.reshape(-1))
+        if flat.size == 0:
+            continue
+        floor = 1e-2 * max(flat.max(), abs(loss_value))
+        candidates += [(name, int(i)) for i in np.flatnonzero(flat >= floor) if flat[i] > 0]
+    if not candidates:
+        return None
+    return candidates[draw_index % len(candidates)]
+
+
+@PROPERTY
+@given(network=networks)
+def test_property_correct_networks_pass_and_params_are_untouched(network):
+    params, loss, grads_of = network
+    before = snapshot(params)
+    report = check_gradient(loss, params, grads_of(params))
+    assert report.passed, str(report)
+    assert snapshot(params) == before
+
+
+@PROPERTY
+@given(case=quadratics())
+def test_property_quadratic_forms_pass(case):
+    A, b, theta = case
+    loss, grads = quadratic(A, b, theta)
+    before = snapshot(theta)
+    report = check_gradient(loss, theta, grads)
+    assert report.passed, str(report)
+    assert snapshot(theta) == before
+
+
+scales = st.one_of(
+    st.just(-1.0),  # a flipped sign
+    st.floats(1e-3, 0.5).flatmap(lambda d: st.sampled_from([1 + d, 1 - d])),
+)
+
+
+@PROPERTY
+@given(network=networks, factor=scales, pick=st.integers(0, 10**6))
+def test_property_a_scaled_network_component_fails_and_is_named(network, factor, pick):
+    params, loss, grads_of = network
+    grads = grads_of(params)
+    chosen = judged_component(grads, loss(params), pick)
+    if chosen is None:
+        return
+    name, i = chosen
+    grads[name].reshape(-1)[i] *= factor
+    before = snapshot(params)
+    report = check_gradient(loss, params, grads)
+    index = tuple(int(k) for k in np.unravel_index(i, grads[name].shape))
+    assert not report.passed
+    assert report.failing_params == [name]
+    assert [(m.name, m.index) for m in report.mismatches] == [(name, index)]
+    assert snapshot(params) == before
+
+
+@PROPERTY
+@given(case=quadratics(smallest=1e-3), factor=scales, pick=st.integers(0, 10**6))
+def test_property_a_scaled_quadratic_component_fails_and_is_named(case, factor, pick):
+    A, b, theta = case
+    loss, grads = quadratic(A, b, theta)
+    chosen = judged_component({"theta": grads}, loss(theta), pick)
+    if chosen is None:
+        return
+    _, i = chosen
+    grads[i] *= factor
+    before = snapshot(theta)
+    report = check_gradient(loss, theta, grads)
+    assert not report.passed
+    assert [(m.name, m.index) for m in report.mismatches] == [("theta", (i,))]
+    assert snapshot(theta) == before
