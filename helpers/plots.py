@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure",
-           "tensor_errors_figure", "elementwise_errors_figure"]
+           "tensor_errors_figure", "elementwise_errors_figure", "check_cost_figure"]
 
 FIGSIZE = (6.4, 4.0)
 DPI = 80
@@ -242,4 +242,21 @@ def elementwise_errors_figure(
     ax.set_ylabel("relative error (log scale)")
     ax.set_title(title)
     ax.legend(fontsize=7, loc="lower left", ncol=2)
+    return fig
+
+
+def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[float]], ax=None,
+                      title: str = "Cost of a gradient check against the number of parameters N"):
+    """Log-log plot of the time of each kind of check (one line with markers per entry of
+    ``seconds``) against N.  A full check (2N evaluations of a loss whose own cost grows with N)
+    rises faster than a sampled check (2k evaluations per tensor) or a directional check
+    (2 evaluations per direction)."""
+    fig, ax = _new_axes(ax)
+    for label, values in seconds.items():
+        ax.loglog(n_params, values, "o-", ms=4, label=label)
+    ax.set_xlabel("number of parameters N")
+    ax.set_ylabel("seconds")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
     return fig

@@ -173,3 +173,18 @@ def test_elementwise_errors_figure_without_difference_and_empty_input():
         plt.close(fig)
     with pytest.raises(ValueError, match="empty"):
         elementwise_errors_figure({})
+
+
+def test_check_cost_figure_has_one_log_log_line_per_kind_of_check():
+    from helpers.plots import check_cost_figure
+
+    n = [100, 1_000, 10_000]
+    seconds = {"full": [0.01, 0.2, 5.0], "sampled": [0.002, 0.003, 0.01], "directional": [1e-4, 2e-4, 1e-3]}
+    fig = check_cost_figure(n, seconds)
+    try:
+        (ax,) = fig.axes
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+        assert [line.get_label() for line in ax.get_lines()] == list(seconds)
+        assert np.allclose(ax.get_lines()[0].get_ydata(), seconds["full"])
+    finally:
+        plt.close(fig)
