@@ -28,6 +28,9 @@ __all__ = [
     "relative_error",
     "gradient_difference",
     "check_gradient",
+    "directional_check",
+    "DirectionalReport",
+    "DirectionResult",
     "default_rtol",
     "GradCheckReport",
     "Mismatch",
@@ -211,9 +214,10 @@ def _value(value, where: str) -> float:
     return _bad_loss(value, where)
 
 
-def _central_losses(loss, params, name, p, steps, single):
+def _central_losses(loss, params, name, p, steps, single, indices=None):
     """J(θ + ε_i e_i) and J(θ − ε_i e_i) for every element i of p (two float64 arrays).
 
+    ``indices`` (flat, optional): evaluate only those elements; the others are NaN (sampling).
     The hot loop of the whole module: per evaluation one store into the flat view, one call of
     ``loss`` and a type/finiteness test on its value — O(1), no copies.
     """
@@ -222,9 +226,10 @@ def _central_losses(loss, params, name, p, steps, single):
     ups = (base + steps).tolist()
     downs = (base - steps).tolist()
     n = p.size
-    plus = [0.0] * n
-    minus = [0.0] * n
-    for i in range(n):
+    fill = 0.0 if indices is None else float("nan")
+    plus = [fill] * n
+    minus = [fill] * n
+    for i in (range(n) if indices is None else indices.tolist()):
         old = flat[i]
         try:
             flat[i] = ups[i]
@@ -242,14 +247,14 @@ def _central_losses(loss, params, name, p, steps, single):
     return np.array(plus), np.array(minus)
 
 
-def _forward_losses(loss, params, name, p, steps, single):
-    """J(θ + ε_i e_i) for every element i of p (a float64 array)."""
+def _forward_losses(loss, params, name, p, steps, single, indices=None):
+    """J(θ + ε_i e_i) for every element i of p (a float64 array); only ``indices`` if given (others NaN)."""
     flat = _flat(p)
     base = p.astype(np.float64, copy=False).reshape(-1)
     ups = (base + steps).tolist()
     n = p.size
-    plus = [0.0] * n
-    for i in range(n):
+    plus = [0.0 if indices is None else float("nan")] * n
+    for i in (range(n) if indices is None else indices.tolist()):
         old = flat[i]
         try:
             flat[i] = ups[i]
@@ -279,7 +284,7 @@ def _losses_at(loss, params, name, p, i, values, single):
     return out
 
 
-def _complex_derivatives(loss, params, name, p, steps, single):
+def _complex_derivatives(loss, params, name, p, steps, single, indices=None):
     """Im J(θ + iε_i e_i) / ε_i for every element i of p.
 
     The complex step needs a complex working copy of this one tensor (a real array cannot hold
@@ -289,14 +294,14 @@ def _complex_derivatives(loss, params, name, p, steps, single):
     work = np.array(p, dtype=np.result_type(p.dtype, np.complex64), order="C")
     wflat = work.reshape(-1)
     n = p.size
-    out = np.empty(n)
+    out = np.full(n, 0.0 if indices is None else np.nan)
     if single:
         target = work
     else:
         target = params
         params[name] = work
     try:
-        for i in range(n):
+        for i in (range(n) if indices is None else indices.tolist()):
             old = wflat[i]
             try:
                 wflat[i] = old + 1j * steps[i]
@@ -482,6 +487,7 @@ class GradCheckReport:
     eps, method, tol   the step (None = default step), the scheme, the relative tolerance used
                        (the largest one if tensors differ in dtype)
     loss_noise         σ, the measured round-off of one loss evaluation (0 for complex)
+    sample             elements checked per tensor (None: all of them)
     """
 
     passed: bool
@@ -498,6 +504,7 @@ class GradCheckReport:
     method: str
     tol: float
     loss_noise: float = 0.0
+    sample: int | None = None
     max_shown: int = 10
 
     def __bool__(self) -> bool:
@@ -509,7 +516,8 @@ class GradCheckReport:
     # --- text ------------------------------------------------------------------------------
     def _header(self) -> str:
         step = "default step" if self.eps is None else f"eps = {self.eps:.1e}"
-        return f"gradient check: {self.method} differences, {step}, rtol = {self.tol:.1e}"
+        sampled = "" if self.sample is None else f", sampled: at most {self.sample} elements per tensor"
+        return f"gradient check: {self.method} differences, {step}, rtol = {self.tol:.1e}{sampled}"
 
     def _rows(self) -> list[list[str]]:
         rows = []
@@ -700,6 +708,18 @@ def _check_untouched(params, named: dict, backup: dict, single: bool, when: str)
         )
 
 
+def _sample_indices(named: dict, sample, rng) -> dict:
+    """name -> sorted flat indices to check (None = every element), ``sample`` per tensor."""
+    if sample is None:
+        return {name: None for name in named}
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)) or sample < 1:
+        raise ValueError(f"sample must be None (check every element) or a whole number ≥ 1 of elements "
+                         f"per tensor, but got sample={sample!r}")
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+    return {name: (None if p.size <= sample else np.sort(rng.choice(p.size, size=int(sample), replace=False)))
+            for name, p in named.items()}
+
+
 def check_gradient(
     loss: Callable,
     params,
@@ -711,6 +731,8 @@ def check_gradient(
     atol: float | None = None,
     detect_kinks: bool = True,
     max_shown: int = 10,
+    sample: int | None = None,
+    rng=None,
 ) -> GradCheckReport:
     """Compare analytic ``grads`` with the numerical gradient of ``loss`` at ``params``, element by element.
 
@@ -767,6 +789,14 @@ def check_gradient(
     loss gives, its round-off included — so round-off never makes a smooth element a kink.
     Non-central methods run the 5-point test with the larger of ε and the central default step.
 
+    **Sampling.**  ``sample=k`` checks k elements of *every* tensor (all of a tensor with ≤ k
+    elements), drawn without replacement by ``rng`` (a ``np.random.Generator`` or a seed;
+    None means seed 0, so a report is reproducible): 2·k evaluations per tensor instead of 2N.
+    Stratifying by tensor means a 3-element bias is always looked at, where k·T coordinates
+    drawn uniformly from one long vector would usually miss it.  The report's
+    "disagree/checked" column says how many elements of each tensor were checked; the
+    unchecked ones are NaN in ``report.numeric`` and ``report.relative_errors``.
+
     **Safety.**  params are perturbed in place and restored in ``finally``; one copy of every
     tensor is kept for the whole check to detect a loss that modifies its input (after the
     first, unperturbed evaluation and at the end) and to restore the caller's arrays on any
@@ -783,6 +813,7 @@ def check_gradient(
     named, single = _named(params)
     _check_params(named, single)
     g_named = _check_grads(grads, named, single)
+    chosen = _sample_indices(named, sample, rng)
     low = [name for name, p in named.items() if np.finfo(p.dtype).eps > np.finfo(np.float64).eps]
     if low:
         p = named[low[0]]
@@ -803,19 +834,21 @@ def check_gradient(
         results = {}
         for name, p in named.items():
             steps = _steps(p, eps, method)
+            indices = chosen[name]
             if method == "central":
-                plus, minus = _central_losses(loss, params, name, p, steps, single)
+                plus, minus = _central_losses(loss, params, name, p, steps, single, indices)
                 numeric = (plus - minus) / (2 * steps)
             elif method == "forward":
-                plus, minus = _forward_losses(loss, params, name, p, steps, single), None
+                plus, minus = _forward_losses(loss, params, name, p, steps, single, indices), None
                 numeric = (plus - J0) / steps
             else:
                 plus = minus = None
-                numeric = _complex_derivatives(loss, params, name, p, steps, single)
+                numeric = _complex_derivatives(loss, params, name, p, steps, single, indices)
             results[name] = (steps, plus, minus, numeric)
         _check_untouched(params, named, backup, single, "while the parameters were perturbed")
         report = _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol,
                         detect_kinks, single, max_shown)
+        report.sample = sample
         _check_untouched(params, named, backup, single, "while testing for kinks")
     except BaseException:
         _restore(params, named, backup, single)
@@ -838,8 +871,8 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
     J_scale = abs(J0)
     for _, plus, minus, _ in results.values():
         for values in (plus, minus):
-            if values is not None and values.size:
-                J_scale = max(J_scale, float(np.abs(values).max()))
+            if values is not None and np.isfinite(values).any():
+                J_scale = max(J_scale, float(np.nanmax(np.abs(values))))
     C = SAFETY
     complex_step = method == "complex"
 
@@ -849,13 +882,15 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
         g = g_named[name].astype(np.float64, copy=False).reshape(-1)
         u = float(np.finfo(p.dtype).eps)
         rtol = float(tol) if tol is not None else default_rtol(p.dtype, method)
-        G = float(np.minimum(np.abs(g), np.abs(numeric)).max()) if g.size else 0.0
+        checked = ~np.isnan(numeric)  # all, unless sampling
+        G = float(np.minimum(np.abs(g), np.abs(numeric))[checked].max()) if checked.any() else 0.0
         base = rtol * np.maximum(np.abs(g), np.abs(numeric))
         if atol is None:
             base = base + C * steps**p_exp * G + C * u * G + float(np.finfo(p.dtype).smallest_normal)
         else:
             base = base + float(atol)
-        tensors[name] = {"g": g, "u": u, "rtol": rtol, "G": G, "base": base, "error": np.abs(g - numeric)}
+        tensors[name] = {"g": g, "u": u, "rtol": rtol, "G": G, "base": base, "error": np.abs(g - numeric),
+                         "checked": checked}
 
     def round_unit(name, sigma):  # R: the loss's round-off, with margin
         return max(C * tensors[name]["u"] * J_scale, NOISE_FACTOR * sigma)
@@ -913,8 +948,8 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
         for key in kinks | mismatched:
             if key[0] == name:
                 (is_kink_ if key in kinks else is_bad)[key[1]] = True
-        rel = relative_error(t["g"], numeric)
-        judged = ~is_kink_
+        rel = np.where(t["checked"], relative_error(t["g"], np.nan_to_num(numeric)), np.nan)
+        judged = ~is_kink_ & t["checked"]
         max_rel = float(rel[judged].max()) if judged.any() else float("nan")
         for i in np.flatnonzero(is_bad):
             index = tuple(int(k) for k in np.unravel_index(i, shape))
@@ -925,7 +960,8 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
         verdict = "MISMATCH" if n_bad else "ok"
         if n_kink:
             verdict += f" ({n_kink} kink{'s' if n_kink != 1 else ''} not judged)"
-        summaries.append(TensorSummary(name, shape, max_rel, int(p.size), n_bad, n_kink, verdict, t["rtol"]))
+        summaries.append(TensorSummary(name, shape, max_rel, int(t["checked"].sum()), n_bad, n_kink, verdict,
+                                       t["rtol"]))
         numeric_out[name] = numeric.reshape(shape)
         rel_out[name] = rel.reshape(shape)
         tol_out[name] = threshold(name, sigma).reshape(shape)
@@ -937,7 +973,8 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
     judged_rel = [s.max_relative_error for s in summaries if np.isfinite(s.max_relative_error)]
     return GradCheckReport(
         passed=not mismatches,
-        difference=gradient_difference(g_named, numeric_out),
+        difference=gradient_difference({name: tensors[name]["g"][tensors[name]["checked"]] for name in named},
+                                       {name: results[name][3][tensors[name]["checked"]] for name in named}),
         max_relative_error=max(judged_rel) if judged_rel else 0.0,
         failing_params=[s.name for s in summaries if s.n_mismatched],
         mismatches=mismatches,
@@ -988,7 +1025,7 @@ def _loss_noise(loss, params, named, g_named, results, J0, single) -> float:
     """
     def agreed(name):  # the largest magnitude analytic and numeric agree on, and where
         numeric = results[name][3]
-        both = np.minimum(np.abs(g_named[name].reshape(-1)), np.abs(numeric))
+        both = np.nan_to_num(np.minimum(np.abs(g_named[name].reshape(-1)), np.abs(numeric)), nan=0.0)
         return (float(both.max()), int(np.argmax(both))) if both.size else (0.0, 0)
 
     probes = []
@@ -1026,6 +1063,168 @@ def _kink_spread(loss, params, name, p, i, result, J0, method, threshold, single
     centre = J_plus - 2 * J0 + J_minus
     right = J_plus2 - 2 * J_plus + J0
     return max(abs(centre - left), abs(centre - right), abs(right - left)) / h, h
+
+
+# --------------------------------------------------------------------------------------------
+# in practice (notebook 07): a check along random directions, 2 evaluations each
+# --------------------------------------------------------------------------------------------
+
+class DirectionResult(NamedTuple):
+    """One random direction v: analytic vᵀg, numeric (J(θ+εv) − J(θ−εv))/2ε, and the verdict."""
+
+    analytic: float
+    numeric: float
+    relative_error: float
+    passed: bool
+
+
+@dataclass(repr=False)
+class DirectionalReport:
+    """What :func:`directional_check` found; ``str(report)`` is a table, one row per direction.
+
+    passed              True when every direction agrees
+    directions          list of DirectionResult(analytic, numeric, relative_error, passed)
+    max_relative_error  the largest relative error over the directions
+    n_evaluations       loss evaluations used (1 + 2 per direction)
+    n_params            number of scalar parameters the directions span
+    eps, tol            the step along v and the relative tolerance
+    """
+
+    passed: bool
+    directions: list
+    max_relative_error: float
+    n_evaluations: int
+    n_params: int
+    eps: float
+    tol: float
+    max_shown: int = 10
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def verdict(self) -> str:
+        n_bad = sum(not d.passed for d in self.directions)
+        n = len(self.directions)
+        what = f"{n} random direction{'s' if n != 1 else ''} through all {self.n_params} parameters"
+        if self.passed:
+            return (f"PASSED: {what} agree (max rel. error {_fmt(self.max_relative_error)}, "
+                    f"{self.n_evaluations} loss evaluations)")
+        return (f"FAILED: {n_bad} of {what} disagree (max rel. error {_fmt(self.max_relative_error)}, "
+                f"{self.n_evaluations} loss evaluations).\nTo locate the fault: "
+                "check_gradient(loss, params, grads, sample=5) checks 5 elements of every tensor; "
+                "then run check_gradient on the failing tensors.")
+
+    def _rows(self) -> list[list[str]]:
+        return [[str(k), f"{d.analytic:.6e}", f"{d.numeric:.6e}", _fmt(d.relative_error),
+                 "ok" if d.passed else "MISMATCH"] for k, d in enumerate(self.directions[: self.max_shown])]
+
+    def __str__(self) -> str:
+        head = ["direction", "analytic vᵀg", "numeric", "rel. error", "verdict"]
+        rows = self._rows()
+        widths = [max(len(r[k]) for r in [head] + rows) for k in range(5)]
+        lines = [f"directional check: central differences along unit vectors v, eps = {self.eps:.1e}, "
+                 f"rtol = {self.tol:.1e}"]
+        for r in [head] + rows:
+            lines.append("  ".join(c.rjust(w) if 0 < k < 4 else c.ljust(w)
+                                   for k, (c, w) in enumerate(zip(r, widths))).rstrip())
+        if len(self.directions) > self.max_shown:
+            lines.append(f"… {len(self.directions) - self.max_shown} more directions")
+        lines.append(self.verdict())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = ["direction", "analytic vᵀg", "numeric", "rel. error", "verdict"]
+        th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        body = "".join("<tr>" + "".join(f"<td style='text-align:right'>{html.escape(c)}</td>" for c in r) + "</tr>"
+                       for r in self._rows())
+        colour = "green" if self.passed else "red"
+        verdict = html.escape(self.verdict()).replace("\n", "<br>")
+        return (f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+                f"<p style='color:{colour}'><b>{verdict}</b></p>")
+
+
+def directional_check(
+    loss: Callable,
+    params,
+    grads,
+    n_directions: int = 1,
+    eps: float | None = None,
+    rng=None,
+    tol: float | None = None,
+) -> DirectionalReport:
+    """Check ``grads`` along random directions: vᵀ∇J against (J(θ+εv) − J(θ−εv)) / 2ε.
+
+    Each direction v is drawn from a standard normal over *all* elements of all tensors and
+    scaled to unit length (‖v‖₂ = 1 over the whole parameter set), so a wrong element anywhere
+    changes vᵀg; for a continuous random v the chance that the errors cancel exactly is zero.
+    Cost: 1 + 2·n_directions evaluations, whatever N — versus 2N for :func:`check_gradient`.
+    A direction fails when
+
+        |vᵀg − n_v|  >  rtol·max(|vᵀg|, |n_v|)  +  C·( ε²·‖g‖₂ + u·|J|/ε + u·‖g‖₂ ),   C = SAFETY,
+
+    the same step-size theory as :func:`check_gradient` (truncation ε²·|J‴|/6 with J‴ taken of
+    the order of ‖g‖, round-off u·|J|/ε); rtol = ``default_rtol`` of the lowest-precision tensor.
+    eps=None: ∛u·max(1, max|θ|).  rng: a ``np.random.Generator`` or a seed (None: seed 0, so
+    the report is reproducible).  It says *that* the gradient is wrong, not where: to locate,
+    use ``check_gradient(..., sample=k)`` and then the full check on the failing tensors.
+    params are perturbed in place (θ ± εv) and restored from a copy in a ``finally`` clause:
+    bit-identical afterwards, also when loss raises.
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
+    if isinstance(n_directions, bool) or not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
+        raise ValueError(f"n_directions must be a whole number ≥ 1, but got n_directions={n_directions!r}")
+    _check_eps(eps)
+    if tol is not None:
+        _check_eps(tol)
+    named, single = _named(params)
+    _check_params(named, single)
+    g_named = _check_grads(grads, named, single)
+    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+    dtype = max((p.dtype for p in named.values()), key=lambda d: np.finfo(d).eps)
+    u = float(np.finfo(dtype).eps)
+    rtol = float(tol) if tol is not None else default_rtol(dtype, "central")
+    largest = max(float(np.abs(p).max()) if p.size else 0.0 for p in named.values())
+    step = float(eps) if eps is not None else default_step(1.0, "central", dtype) * max(1.0, largest)
+    g_norm = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in g_named.values())))
+    n_params = sum(p.size for p in named.values())
+
+    backup = {name: p.copy() for name, p in named.items()}
+    results = []
+    try:
+        J0 = _value(loss(params), "the unperturbed params")
+        _check_untouched(params, named, backup, single, "during the first (unperturbed) call")
+        for _ in range(int(n_directions)):
+            v = {name: rng.standard_normal(p.shape) for name, p in named.items()}
+            norm = float(np.sqrt(sum(np.sum(x * x) for x in v.values())))
+            analytic = float(sum(np.sum(g_named[name] * v[name]) for name in named)) / norm
+            values = []
+            for sign in (1.0, -1.0):
+                for name, p in named.items():
+                    p[...] = backup[name] + (sign * step / norm) * v[name]
+                values.append(_value(loss(params), f"θ {'+' if sign > 0 else '−'} eps·v (eps = {step:.1e})"))
+                for name, p in named.items():
+                    p[...] = backup[name]
+            numeric = (values[0] - values[1]) / (2 * step)
+            scale = max(abs(J0), abs(values[0]), abs(values[1]))
+            allowed = SAFETY * (step**2 * g_norm + u * scale / step + u * g_norm)
+            rel = float(relative_error(np.array(analytic), np.array(numeric)))
+            agree = abs(analytic - numeric) <= rtol * max(abs(analytic), abs(numeric)) + allowed
+            results.append(DirectionResult(analytic, float(numeric), rel, bool(agree)))
+    finally:
+        _restore(params, named, backup, single)
+    return DirectionalReport(
+        passed=all(d.passed for d in results),
+        directions=results,
+        max_relative_error=max(d.relative_error for d in results),
+        n_evaluations=1 + 2 * len(results),
+        n_params=n_params,
+        eps=step,
+        tol=rtol,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,200 @@
+"""helpers.gradcheck in practice (notebook 07): the directional check and per-tensor sampling.
+
+Kept apart from test_gradcheck.py (the full element-wise check) for readability.
+"""
+
+import numpy as np
+import pytest
+
+from helpers import network
+from helpers.gradcheck import DirectionalReport, check_gradient, directional_check
+
+
+@pytest.fixture
+def net():
+    X, Y, params = network.init()
+    _, cache = network.forward(X, Y, params)
+
+    def loss(p):
+        return network.forward(X, Y, p)[0]
+
+    correct = network.backward(X, Y, cache)
+    planted = network.backward_with_planted_bugs(X, Y, cache)
+    return params, loss, correct, planted
+
+
+def scaled(grads, name, factor):
+    out = {k: v.copy() for k, v in grads.items()}
+    out[name] = out[name] * factor
+    return out
+
+
+def snapshot(params):
+    return {k: v.tobytes() for k, v in params.items()}
+
+
+# --- directional check -----------------------------------------------------------------------------
+
+def test_directional_check_passes_correct_gradients_in_1000_directions(net):
+    params, loss, correct, _ = net
+    report = directional_check(loss, params, correct, n_directions=1000, rng=1)
+    assert isinstance(report, DirectionalReport)
+    assert report.passed and len(report.directions) == 1000
+    assert report.max_relative_error < 1e-4
+
+
+@pytest.mark.parametrize("bug", ["both planted bugs", "dW2 x 2 only", "db1 x 4 only"])
+def test_directional_check_never_misses_a_planted_bug_in_1000_directions(net, bug):
+    params, loss, correct, planted = net
+    grads = {"both planted bugs": planted, "dW2 x 2 only": scaled(correct, "W2", 2.0),
+             "db1 x 4 only": scaled(correct, "b1", 4.0)}[bug]
+    report = directional_check(loss, params, grads, n_directions=1000, rng=2)
+    misses = sum(d.passed for d in report.directions)
+    assert misses == 0  # measured miss rate: 0 of 1000 for each bug
+    # the closest call over 1000 directions is still far above the tolerance (measured: >= 69 x rtol)
+    assert min(d.relative_error for d in report.directions) > 10 * report.tol
+
+
+def test_directional_check_on_an_mlp_with_l2_and_seeded_dropout():
+    sizes = network.mlp_sizes(2_000, n_inputs=16, n_classes=4)
+    params = network.mlp_init(sizes, seed=3)
+    X, y = network.mlp_data(16, 4, 8, seed=4)
+
+    def loss(p):
+        return network.mlp_forward(X, y, p, l2=0.01, dropout=0.2, dropout_seed=5)[0]
+
+    grads = network.mlp_backward(network.mlp_forward(X, y, params, l2=0.01, dropout=0.2, dropout_seed=5)[1])
+    assert directional_check(loss, params, grads, n_directions=20, rng=0).passed
+    one_wrong = {k: v.copy() for k, v in grads.items()}
+    one_wrong["b3"][1, 0] *= 1.5  # a single wrong bias element among ~2000 parameters
+    assert not directional_check(loss, params, one_wrong, n_directions=3, rng=0).passed
+
+
+def test_directional_check_costs_two_evaluations_per_direction(net):
+    params, loss, correct, _ = net
+    calls = []
+
+    def counted(p):
+        calls.append(1)
+        return loss(p)
+
+    report = directional_check(counted, params, correct, n_directions=7)
+    assert len(calls) == report.n_evaluations == 1 + 2 * 7
+
+
+def test_directional_check_is_reproducible_with_a_seed(net):
+    params, loss, _, planted = net
+    first = directional_check(loss, params, planted, n_directions=5, rng=42)
+    again = directional_check(loss, params, planted, n_directions=5, rng=np.random.default_rng(42))
+    other = directional_check(loss, params, planted, n_directions=5, rng=43)
+    assert first.directions == again.directions and str(first) == str(again)
+    assert first.directions != other.directions
+
+
+def test_directional_report_says_how_to_locate_the_fault(net):
+    params, loss, _, planted = net
+    text = str(directional_check(loss, params, planted))
+    assert "FAILED" in text and "sample=" in text and "47 parameters" in text
+    assert "<table>" in directional_check(loss, params, planted)._repr_html_()
+
+
+def test_directional_check_restores_params_bit_identically_also_when_loss_raises(net):
+    params, loss, correct, _ = net
+    before = snapshot(params)
+    directional_check(loss, params, correct, n_directions=3)
+    assert snapshot(params) == before
+    calls = []
+
+    def fails_on_third_call(p):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+        return loss(p)
+
+    with pytest.raises(RuntimeError, match="boom"):
+        directional_check(fails_on_third_call, params, correct)
+    assert snapshot(params) == before
+
+
+@pytest.mark.parametrize("n_directions", [0, -1, 1.5, True])
+def test_directional_check_rejects_a_bad_number_of_directions(net, n_directions):
+    params, loss, correct, _ = net
+    with pytest.raises(ValueError, match="n_directions"):
+        directional_check(loss, params, correct, n_directions=n_directions)
+
+
+def test_directional_check_names_a_shape_mismatch(net):
+    params, loss, correct, _ = net
+    wrong = dict(correct, b1=correct["b1"].ravel())
+    with pytest.raises(ValueError, match="b1"):
+        directional_check(loss, params, wrong)
+
+
+# --- per-tensor sampling ----------------------------------------------------------------------------
+
+def test_sampling_checks_k_elements_of_every_tensor(net):
+    params, loss, correct, _ = net
+    report = check_gradient(loss, params, correct, sample=2, rng=0)
+    assert report.passed
+    assert [t.n_checked for t in report.tensors] == [min(2, p.size) for p in params.values()]
+    assert "sampled: at most 2 elements per tensor" in str(report)
+    for name, p in params.items():
+        checked = ~np.isnan(report.numeric[name])
+        assert checked.sum() == min(2, p.size)
+
+
+def test_sampling_costs_about_2k_evaluations_per_tensor(net):
+    params, loss, correct, _ = net
+    calls = []
+
+    def counted(p):
+        calls.append(1)
+        return loss(p)
+
+    check_gradient(counted, params, correct, sample=2, rng=0)
+    sampled = len(calls)
+    calls.clear()
+    check_gradient(counted, params, correct)
+    full = len(calls)
+    budget = 2 * sum(min(2, p.size) for p in params.values())  # 22
+    assert budget < sampled <= budget + 1 + 4 * 6  # + J(θ) + the round-off probes
+    assert full > 2 * 47
+
+
+def test_sampling_is_reproducible_with_a_seed(net):
+    params, loss, _, planted = net
+    a = check_gradient(loss, params, planted, sample=3, rng=7)
+    b = check_gradient(loss, params, planted, sample=3, rng=np.random.default_rng(7))
+    assert str(a) == str(b)
+    for name in params:
+        assert np.array_equal(np.isnan(a.numeric[name]), np.isnan(b.numeric[name]))
+
+
+def test_stratified_sampling_never_misses_a_small_tensor_that_uniform_sampling_usually_misses():
+    sizes = network.mlp_sizes(5_000, n_inputs=32, n_classes=3)
+    params = network.mlp_init(sizes, seed=0)
+    X, y = network.mlp_data(32, 3, 8, seed=1)
+
+    def loss(p):
+        return network.mlp_forward(X, y, p)[0]
+
+    grads = network.mlp_backward(network.mlp_forward(X, y, params)[1])
+    grads["b3"] = grads["b3"] * 1.1  # the 3-element output bias is wrong
+    k = 2
+    budget = k * len(params)  # the same number of coordinates for both strategies
+    n_total = network.count_parameters(params)
+    uniform_rng = np.random.default_rng(0)
+    b3_start = n_total - params["b3"].size  # b3 is the last tensor of the flat vector
+    uniform_hits = sum(bool((uniform_rng.choice(n_total, budget, replace=False) >= b3_start).any())
+                       for _ in range(1000))
+    assert uniform_hits < 50  # measured: ~0.7 % of uniform draws of 12 coordinates touch b3
+    for seed in range(5):
+        report = check_gradient(loss, params, grads, sample=k, rng=seed)
+        assert report.failing_params == ["b3"]
+
+
+@pytest.mark.parametrize("sample", [0, -3, 2.5, True])
+def test_sampling_rejects_a_bad_sample_size(net, sample):
+    params, loss, correct, _ = net
+    with pytest.raises(ValueError, match="sample"):
+        check_gradient(loss, params, correct, sample=sample)
