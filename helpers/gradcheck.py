@@ -214,6 +214,23 @@ def _value(value, where: str) -> float:
     return _bad_loss(value, where)
 
 
+def _check_deterministic(loss, params, J0: float) -> None:
+    """J(θ) a second time must equal the first, bit for bit: a check of a random loss is noise.
+
+    One extra evaluation.  Without it, a loss with fresh dropout masks or a fresh minibatch at
+    every call makes every numerical derivative noise, and the measured round-off σ (which
+    sets the tolerance) swallows it: the check would pass anything.
+    """
+    again = _value(loss(params), "the unperturbed params (second call)")
+    if again != J0:
+        raise ValueError(
+            f"loss(params) returned {J0!r} and then {again!r} for the same params: the loss is not a "
+            "fixed function of params, so no gradient check can judge it. Remove the randomness from "
+            "the loss you check: turn dropout off or seed its masks (the same masks at every call), "
+            "use one fixed minibatch, and put batch norm in a fixed mode."
+        )
+
+
 def _central_losses(loss, params, name, p, steps, single, indices=None):
     """J(θ + ε_i e_i) and J(θ − ε_i e_i) for every element i of p (two float64 arrays).
 
@@ -737,9 +754,10 @@ def check_gradient(
     """Compare analytic ``grads`` with the numerical gradient of ``loss`` at ``params``, element by element.
 
     loss(params) -> float; params: float ndarray (reported as "theta") or dict[str, ndarray];
-    grads: the same structure, shapes and dtypes.  Returns a GradCheckReport.  Cost: 2N + 1
-    evaluations (central; N + 1 forward or complex) + 6 in each of at most 4 tensors to measure
-    the loss's round-off + 2 per disagreeing element for the kink test.
+    grads: the same structure, shapes and dtypes.  Returns a GradCheckReport.  Cost: 2N + 2
+    evaluations (central; N + 2 forward or complex; J(θ) is evaluated twice to refuse a loss
+    that is not deterministic) + 6 in each of at most 4 tensors to measure the loss's
+    round-off + 2 per disagreeing element for the kink test.
 
     **The rule.**  Element i of a tensor disagrees when
 
@@ -831,6 +849,7 @@ def check_gradient(
     try:
         J0 = _value(loss(params), "the unperturbed params")
         _check_untouched(params, named, backup, single, "during the first (unperturbed) call")
+        _check_deterministic(loss, params, J0)
         results = {}
         for name, p in named.items():
             steps = _steps(p, eps, method)
@@ -1085,7 +1104,7 @@ class DirectionalReport:
     passed              True when every direction agrees
     directions          list of DirectionResult(analytic, numeric, relative_error, passed)
     max_relative_error  the largest relative error over the directions
-    n_evaluations       loss evaluations used (1 + 2 per direction)
+    n_evaluations       loss evaluations used (2 for J(θ) + 2 per direction)
     n_params            number of scalar parameters the directions span
     eps, tol            the step along v and the relative tolerance
     """
@@ -1160,7 +1179,7 @@ def directional_check(
     Each direction v is drawn from a standard normal over *all* elements of all tensors and
     scaled to unit length (‖v‖₂ = 1 over the whole parameter set), so a wrong element anywhere
     changes vᵀg; for a continuous random v the chance that the errors cancel exactly is zero.
-    Cost: 1 + 2·n_directions evaluations, whatever N — versus 2N for :func:`check_gradient`.
+    Cost: 2 + 2·n_directions evaluations (J(θ) twice, to refuse a random loss), whatever N — versus 2N for :func:`check_gradient`.
     A direction fails when
 
         |vᵀg − n_v|  >  rtol·max(|vᵀg|, |n_v|)  +  C·( ε²·‖g‖₂ + u·|J|/ε + u·‖g‖₂ ),   C = SAFETY,
@@ -1197,6 +1216,7 @@ def directional_check(
     try:
         J0 = _value(loss(params), "the unperturbed params")
         _check_untouched(params, named, backup, single, "during the first (unperturbed) call")
+        _check_deterministic(loss, params, J0)
         for _ in range(int(n_directions)):
             v = {name: rng.standard_normal(p.shape) for name, p in named.items()}
             norm = float(np.sqrt(sum(np.sum(x * x) for x in v.values())))
@@ -1220,7 +1240,7 @@ def directional_check(
         passed=all(d.passed for d in results),
         directions=results,
         max_relative_error=max(d.relative_error for d in results),
-        n_evaluations=1 + 2 * len(results),
+        n_evaluations=2 + 2 * len(results),
         n_params=n_params,
         eps=step,
         tol=rtol,

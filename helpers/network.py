@@ -500,15 +500,16 @@ def mlp_data(n_inputs: int, n_classes: int, m: int, seed: int = 0) -> tuple[np.n
 
 
 def mlp_forward(X, y, params: Mapping[str, np.ndarray], l2: float = 0.0, dropout: float = 0.0,
-                dropout_seed: int | None = None) -> tuple[float, dict]:
+                dropout_seed: int | np.random.Generator | None = None) -> tuple[float, dict]:
     """Cost of LINEAR → RELU (→ DROPOUT) → … → LINEAR → SOFTMAX, mean cross-entropy, plus L2.
 
     J = −(1/m) Σ log P[y] + (l2/2) Σ_l ‖W_l‖²  (biases are not regularised).
     Dropout (rate ``dropout``) on every hidden layer is inverted dropout: keep each unit with
     probability 1 − dropout and divide by it.  Its masks come from
-    ``np.random.default_rng(dropout_seed)``: with a seed the same masks are drawn at every call,
-    so J is a fixed function of the parameters; with ``dropout_seed=None`` every call draws new
-    masks and J is random — a gradient check of it is meaningless.
+    ``np.random.default_rng(dropout_seed)``: with an int seed the same masks are drawn at every
+    call, so J is a fixed function of the parameters; with ``dropout_seed=None`` (fresh entropy)
+    or a ``np.random.Generator`` (which advances, reproducibly) every call draws new masks, as in
+    training, and J changes from call to call — a gradient check of it is meaningless.
     """
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")

@@ -79,7 +79,7 @@ def test_directional_check_costs_two_evaluations_per_direction(net):
         return loss(p)
 
     report = directional_check(counted, params, correct, n_directions=7)
-    assert len(calls) == report.n_evaluations == 1 + 2 * 7
+    assert len(calls) == report.n_evaluations == 2 + 2 * 7
 
 
 def test_directional_check_is_reproducible_with_a_seed(net):
@@ -107,7 +107,7 @@ def test_directional_check_restores_params_bit_identically_also_when_loss_raises
 
     def fails_on_third_call(p):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 4:
             raise RuntimeError("boom")
         return loss(p)
 
@@ -157,7 +157,7 @@ def test_sampling_costs_about_2k_evaluations_per_tensor(net):
     check_gradient(counted, params, correct)
     full = len(calls)
     budget = 2 * sum(min(2, p.size) for p in params.values())  # 22
-    assert budget < sampled <= budget + 1 + 4 * 6  # + J(θ) + the round-off probes
+    assert budget < sampled <= budget + 2 + 4 * 6 + 16 * 6  # + J(θ) twice + the round-off probes
     assert full > 2 * 47
 
 
@@ -198,3 +198,19 @@ def test_sampling_rejects_a_bad_sample_size(net, sample):
     params, loss, correct, _ = net
     with pytest.raises(ValueError, match="sample"):
         check_gradient(loss, params, correct, sample=sample)
+
+
+# --- a loss that is not a fixed function of params --------------------------------------------------
+
+@pytest.mark.parametrize("check", [check_gradient, directional_check])
+def test_a_random_loss_is_refused_not_passed(check):
+    """Fresh dropout masks at every call: the numerical gradient is noise; the check must say so."""
+    sizes = network.mlp_sizes(300, n_inputs=8, n_classes=3)
+    params = network.mlp_init(sizes, seed=1)
+    X, y = network.mlp_data(8, 3, 6, seed=2)
+    grads = network.mlp_backward(network.mlp_forward(X, y, params, dropout=0.3, dropout_seed=3)[1])
+    masks = np.random.default_rng(3)
+    before = snapshot(params)
+    with pytest.raises(ValueError, match="not a fixed function of params.*dropout"):
+        check(lambda p: network.mlp_forward(X, y, p, dropout=0.3, dropout_seed=masks)[0], params, grads)
+    assert snapshot(params) == before
