@@ -668,12 +668,10 @@ def quadratic(A, b, theta):
 
 
 @st.composite
-def quadratics(draw, smallest=0.0):
-    """(A, b, θ) with entries in [−5, 5]; with ``smallest``, every entry is 0 or |x| ≥ smallest."""
+def quadratics(draw):
+    """(A, b, θ) with n ≤ 6 and float entries in [−5, 5] (tiny ones included)."""
     n = draw(st.integers(1, 6))
     values = st.floats(-5, 5, allow_nan=False, allow_subnormal=False)
-    if smallest:
-        values = values.map(lambda x: x if abs(x) >= smallest else 0.0)
     A = draw(arrays(np.float64, (n, n), elements=values))
     b = draw(arrays(np.float64, n, elements=values))
     theta = draw(arrays(np.float64, n, elements=values))
