@@ -40,6 +40,7 @@ student: $(STAMP)
 bench: $(STAMP)
 	$(PIP) install --quiet -c constraints.txt "torch==2.13.0"
 	$(BIN)/python benchmarks/bench_gradcheck.py
+	$(BIN)/python benchmarks/bench_practice.py
 
 # re-resolve the newest versions and rewrite constraints.txt (then update environment.yml to match)
 lock:
