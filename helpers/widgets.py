@@ -13,14 +13,59 @@ import numpy as np
 from IPython.display import clear_output, display
 from matplotlib.figure import Figure
 
-from .plots import DPI, FIGSIZE, draw_secants
-from .plots import step_sweep_figure
 from .derivatives import step_sweep
+from .plots import DPI, FIGSIZE, draw_secants, step_sweep_figure
 
 __all__ = ["SecantExplorer", "epsilon_slider", "StepSweepExplorer", "step_sweep_slider"]
 
 
-class SecantExplorer:
+def _check_range(eps: float, eps_min: float, eps_max: float) -> None:
+    if not (0 < eps_min <= eps <= eps_max):
+        raise ValueError(
+            f"need 0 < eps_min <= eps <= eps_max, got eps_min={eps_min}, eps={eps}, eps_max={eps_max}"
+        )
+
+
+class _EpsilonFigure:
+    """A log-scale ε slider above a figure that is redrawn (a new plain Figure) when the slider
+    is released.  Subclasses implement ``draw()``; ``above`` widgets sit between slider and figure."""
+
+    def _build(self, eps: float, eps_min: float, eps_max: float, step: float, readout_format: str,
+               above: tuple = ()) -> None:
+        self.slider = widgets.FloatLogSlider(
+            value=eps, base=10, min=np.log10(eps_min), max=np.log10(eps_max), step=step,
+            description="ε", continuous_update=False, readout_format=readout_format,
+        )
+        self.output = widgets.Output()
+        self.widget = widgets.VBox([self.slider, *above, self.output])
+        self.slider.observe(self._on_change, names="value")
+        self._update_text()
+        self.figure = self.draw()
+        with self.output:  # the first draw: no clear_output (nbval and fresh views)
+            display(self.figure)
+
+    @property
+    def eps(self) -> float:
+        return float(self.slider.value)
+
+    def draw(self) -> Figure:
+        raise NotImplementedError
+
+    def _update_text(self) -> None:
+        """Refresh any text shown with the figure (none by default)."""
+
+    def redraw(self) -> None:
+        self._update_text()
+        self.figure = self.draw()
+        with self.output:
+            clear_output(wait=True)
+            display(self.figure)
+
+    def _on_change(self, change) -> None:
+        self.redraw()
+
+
+class SecantExplorer(_EpsilonFigure):
     """An ε slider (log scale) that redraws the secant figure of ``helpers.plots.secant_figure``.
 
     ``explorer.widget`` is what to display; ``explorer.slider`` the slider;
@@ -31,41 +76,15 @@ class SecantExplorer:
 
     def __init__(self, f: Callable, x: float, derivative: float, eps: float = 0.3,
                  eps_min: float = 1e-2, eps_max: float = 1.0):
-        if not (0 < eps_min <= eps <= eps_max):
-            raise ValueError(
-                f"need 0 < eps_min <= eps <= eps_max, got eps_min={eps_min}, eps={eps}, eps_max={eps_max}"
-            )
+        _check_range(eps, eps_min, eps_max)
         self.f, self.x, self.derivative = f, x, derivative
-        self.slider = widgets.FloatLogSlider(
-            value=eps, base=10, min=np.log10(eps_min), max=np.log10(eps_max), step=0.05,
-            description="ε", continuous_update=False, readout_format=".3f",
-        )
-        self.output = widgets.Output()
-        self.widget = widgets.VBox([self.slider, self.output])
-        self.figure = None
-        self.slider.observe(self._on_change, names="value")
-        self.figure = self.draw()
-        with self.output:
-            display(self.figure)
-
-    @property
-    def eps(self) -> float:
-        return float(self.slider.value)
+        self._build(eps, eps_min, eps_max, step=0.05, readout_format=".3f")
 
     def draw(self) -> Figure:
         """A new figure for the current ε (no display)."""
         figure = Figure(figsize=FIGSIZE, dpi=DPI)
         draw_secants(figure.add_subplot(), self.f, self.x, self.eps, self.derivative)
         return figure
-
-    def redraw(self) -> None:
-        self.figure = self.draw()
-        with self.output:
-            clear_output(wait=True)
-            display(self.figure)
-
-    def _on_change(self, change) -> None:
-        self.redraw()
 
 
 def epsilon_slider(f: Callable, x: float, derivative: float, eps: float = 0.3,
@@ -74,7 +93,7 @@ def epsilon_slider(f: Callable, x: float, derivative: float, eps: float = 0.3,
     return SecantExplorer(f, x, derivative, eps=eps, eps_min=eps_min, eps_max=eps_max)
 
 
-class StepSweepExplorer:
+class StepSweepExplorer(_EpsilonFigure):
     """An ε slider (log scale) moving a diamond along the V-shaped error curve of each scheme.
 
     The curve is one sweep of ``helpers.derivatives.step_sweep`` on a grid of ``points_per_decade``
@@ -88,10 +107,7 @@ class StepSweepExplorer:
                  eps_min: float = 1e-15, eps_max: float = 1e-1,
                  methods: tuple[str, ...] = ("forward", "central"), dtype=np.float64,
                  points_per_decade: int = 4):
-        if not (0 < eps_min <= eps <= eps_max):
-            raise ValueError(
-                f"need 0 < eps_min <= eps <= eps_max, got eps_min={eps_min}, eps={eps}, eps_max={eps_max}"
-            )
+        _check_range(eps, eps_min, eps_max)
         if not (isinstance(points_per_decade, int) and points_per_decade >= 1):
             raise ValueError(f"points_per_decade must be a positive integer, got {points_per_decade!r}")
         self.f, self.x, self.exact, self.methods, self.dtype = f, x, exact, tuple(methods), dtype
@@ -100,23 +116,12 @@ class StepSweepExplorer:
                                       int(round(decades * points_per_decade)) + 1)
         self.errors = {f"{method} difference" if method != "complex" else "complex step":
                        step_sweep(f, x, exact, self.eps_values, method, dtype) for method in self.methods}
-        self.slider = widgets.FloatLogSlider(
-            value=eps, base=10, min=np.log10(eps_min), max=np.log10(eps_max), step=1 / points_per_decade,
-            description="ε", continuous_update=False, readout_format=".1e",
-        )
         self.label = widgets.Label()
-        self.output = widgets.Output()
-        self.widget = widgets.VBox([self.slider, self.label, self.output])
-        self.figure = None
-        self.slider.observe(self._on_change, names="value")
-        self.label.value = self.text
-        self.figure = self.draw()
-        with self.output:
-            display(self.figure)
+        self._build(eps, eps_min, eps_max, step=1 / points_per_decade, readout_format=".1e",
+                    above=(self.label,))
 
-    @property
-    def eps(self) -> float:
-        return float(self.slider.value)
+    def _update_text(self) -> None:
+        self.label.value = self.text
 
     def current_errors(self) -> dict[str, float]:
         """Relative error of each scheme at the current ε (label → error).
@@ -144,16 +149,6 @@ class StepSweepExplorer:
         step_sweep_figure(self.eps_values, self.errors, points=points, ax=figure.add_subplot(),
                           title=f"Relative error against ε ({np.dtype(self.dtype).name})")
         return figure
-
-    def redraw(self) -> None:
-        self.label.value = self.text
-        self.figure = self.draw()
-        with self.output:
-            clear_output(wait=True)
-            display(self.figure)
-
-    def _on_change(self, change) -> None:
-        self.redraw()
 
 
 def step_sweep_slider(f: Callable, x: float, exact: float, eps: float = 1e-5, eps_min: float = 1e-15,
