@@ -1015,6 +1015,8 @@ def _judge(loss, params, named, g_named, results, J0, eps, method, tol, atol, de
 # evenly spaced grid)
 _PROBE_OFFSETS = (-1.93, -1.29, -0.61, 0.37, 1.07, 1.71)
 _VANDERMONDE = np.vander(np.array((0.0,) + _PROBE_OFFSETS), 4)
+# residual of the least-squares cubic fit: r = (I − V·V⁺)·J, the same matrix for every probe
+_RESIDUAL = np.eye(len(_VANDERMONDE)) - _VANDERMONDE @ np.linalg.pinv(_VANDERMONDE)
 
 
 def _probe(loss, params, p, name, i, h, J0, single) -> float:
@@ -1026,9 +1028,7 @@ def _probe(loss, params, p, name, i, h, J0, single) -> float:
     x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
     h = float(h)
     values = np.array([J0] + _losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single))
-    values -= J0
-    coefficients = np.linalg.lstsq(_VANDERMONDE, values, rcond=None)[0]
-    residual = values - _VANDERMONDE @ coefficients
+    residual = _RESIDUAL @ (values - J0)
     return float(np.sqrt(residual @ residual / (len(values) - 4)))
 
 
@@ -1047,9 +1047,10 @@ def _loss_noise(loss, params, named, g_named, results, J0, single) -> float:
         both = np.nan_to_num(np.minimum(np.abs(g_named[name].reshape(-1)), np.abs(numeric)), nan=0.0)
         return (float(both.max()), int(np.argmax(both))) if both.size else (0.0, 0)
 
+    where = {name: agreed(name) for name in named}
     probes = []
-    for name in sorted(named, key=lambda name: -agreed(name)[0])[:4]:
-        scale, i = agreed(name)
+    for name in sorted(named, key=lambda name: -where[name][0])[:4]:
+        scale, i = where[name]
         if scale > 0.0:
             probes.append(_probe(loss, params, named[name], name, i, results[name][0][i], J0, single))
     if not probes:
