@@ -13,13 +13,19 @@ shared and noisy: read the ratios, not the seconds.  Not part of `make test`.
 from __future__ import annotations
 
 import os
-import statistics
-import time
 
-import numpy as np
+# one BLAS thread, set before NumPy loads: timings then do not depend on what else the shared
+# machine runs (with threaded BLAS and other load, one evaluation at N ≈ 1e5 varied 10×)
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
 
-from helpers import network
-from helpers.gradcheck import check_gradient, directional_check
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from helpers import network  # noqa: E402
+from helpers.gradcheck import check_gradient, directional_check  # noqa: E402
 
 SAMPLE, DIRECTIONS = 5, 10
 
@@ -47,7 +53,8 @@ def problems():
 
 
 def main() -> None:
-    print(f"cores: {os.cpu_count()}; numpy {np.__version__}; sample={SAMPLE} per tensor, "
+    print(f"cores: {os.cpu_count()}; BLAS threads 1; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"numpy {np.__version__}; sample={SAMPLE} per tensor, "
           f"{DIRECTIONS} directions\n")
     head = (f"{'problem':22} {'N':>7} {'eval ms':>8} {'step ms':>8} | {'full evals':>10} {'full s':>8} | "
             f"{'sampled evals':>13} {'sampled s':>9} | {'dir. evals':>10} {'dir. s':>7} | "
