@@ -33,6 +33,17 @@ def snapshot(params):
     return {k: v.tobytes() for k, v in params.items()}
 
 
+def counting(loss):
+    """(a loss that records each call in ``calls``, calls)."""
+    calls = []
+
+    def counted(p):
+        calls.append(1)
+        return loss(p)
+
+    return counted, calls
+
+
 # --- directional check -----------------------------------------------------------------------------
 
 def test_directional_check_passes_correct_gradients_in_1000_directions(net):
@@ -72,12 +83,7 @@ def test_directional_check_on_an_mlp_with_l2_and_seeded_dropout():
 
 def test_directional_check_costs_two_evaluations_per_direction(net):
     params, loss, correct, _ = net
-    calls = []
-
-    def counted(p):
-        calls.append(1)
-        return loss(p)
-
+    counted, calls = counting(loss)
     report = directional_check(counted, params, correct, n_directions=7)
     assert len(calls) == report.n_evaluations == 2 + 2 * 7
 
@@ -145,12 +151,7 @@ def test_sampling_checks_k_elements_of_every_tensor(net):
 
 def test_sampling_costs_about_2k_evaluations_per_tensor(net):
     params, loss, correct, _ = net
-    calls = []
-
-    def counted(p):
-        calls.append(1)
-        return loss(p)
-
+    counted, calls = counting(loss)
     check_gradient(counted, params, correct, sample=2, rng=0)
     sampled = len(calls)
     calls.clear()
