@@ -141,7 +141,7 @@ def derivative_errors(
     if method not in schemes:
         raise ValueError(f"method must be one of {_METHODS}, but got method={method!r}")
     scheme = schemes[method]
-    return np.array([abs(scheme(f, x, eps) - exact) for eps in eps_values])
+    return np.array([abs(scheme(f, x, eps) - exact) for eps in eps_values], dtype=float)
 
 
 def observed_order(eps_values: Sequence[float], errors: Sequence[float]) -> float:
@@ -176,9 +176,6 @@ def step_sweep(
     Returns an array of shape (len(eps_values),).  Plotted against ε on log-log axes this is the
     V-shaped curve: truncation error falling to the right, round-off error rising to the left.
     """
-    schemes = {"central": central_difference, "forward": forward_difference, "complex": complex_step}
-    if method not in schemes:
-        raise ValueError(f"method must be one of {_METHODS}, but got method={method!r}")
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a real floating-point type (float64, float32), but got {dtype}")
@@ -188,10 +185,8 @@ def step_sweep(
             "exact must be nonzero: the relative error |approx − exact| / |exact| is undefined at 0; "
             "use derivative_errors for absolute errors instead"
         )
-    scheme = schemes[method]
-    point = dtype.type(x)
-    approx = np.array([scheme(f, point, dtype.type(eps)) for eps in eps_values], dtype=float)
-    return np.abs(approx - float(exact)) / abs(float(exact))
+    errors = derivative_errors(f, dtype.type(x), float(exact), [dtype.type(eps) for eps in eps_values], method)
+    return errors / abs(float(exact))
 
 
 def best_step(eps_values: Sequence[float], errors: Sequence[float]) -> tuple[float, float]:

@@ -144,6 +144,21 @@ def _check_eps(eps) -> None:
         )
 
 
+def _check_loss(loss) -> None:
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
+
+
+def _check_count(value, name: str, expected: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be {expected}, but got {name}={value!r}")
+
+
+def _generator(rng) -> np.random.Generator:
+    """rng as a Generator: itself, a seed, or None for seed 0 (reports are reproducible)."""
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+
+
 def _steps(p: np.ndarray, eps, method: str) -> np.ndarray:
     """The step ε_i for every element of p (flattened, float64).
 
@@ -371,8 +386,7 @@ def numerical_gradient(loss: Callable, params, eps: float | None = None, method:
     restored in a ``finally`` clause: afterwards the arrays are bit-identical, also if ``loss``
     raises.  No copy of the parameters is made per evaluation.
     """
-    if not callable(loss):
-        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
+    _check_loss(loss)
     _check_method(method)
     _check_eps(eps)
     named, single = _named(params)
@@ -725,14 +739,22 @@ def _check_untouched(params, named: dict, backup: dict, single: bool, when: str)
         )
 
 
+def _checked_inputs(params, grads, eps, tol) -> tuple[dict, bool, dict]:
+    """Validate eps, tol, params and grads for a check; (named params, single, named grads)."""
+    _check_eps(eps)
+    if tol is not None:
+        _check_eps(tol)
+    named, single = _named(params)
+    _check_params(named, single)
+    return named, single, _check_grads(grads, named, single)
+
+
 def _sample_indices(named: dict, sample, rng) -> dict:
     """name -> sorted flat indices to check (None = every element), ``sample`` per tensor."""
     if sample is None:
         return {name: None for name in named}
-    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)) or sample < 1:
-        raise ValueError(f"sample must be None (check every element) or a whole number ≥ 1 of elements "
-                         f"per tensor, but got sample={sample!r}")
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+    _check_count(sample, "sample", "None (check every element) or a whole number ≥ 1 of elements per tensor")
+    rng = _generator(rng)
     return {name: (None if p.size <= sample else np.sort(rng.choice(p.size, size=int(sample), replace=False)))
             for name, p in named.items()}
 
@@ -820,17 +842,11 @@ def check_gradient(
     first, unperturbed evaluation and at the end) and to restore the caller's arrays on any
     error: afterwards they are bit-identical.
     """
-    if not callable(loss):
-        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
+    _check_loss(loss)
     _check_method(method)
-    _check_eps(eps)
-    if tol is not None:
-        _check_eps(tol)
     if atol is not None and (isinstance(atol, bool) or not np.isscalar(atol) or not atol >= 0):
         raise ValueError(f"atol must be a number ≥ 0 or None (derived from the step), got atol={atol!r}")
-    named, single = _named(params)
-    _check_params(named, single)
-    g_named = _check_grads(grads, named, single)
+    named, single, g_named = _checked_inputs(params, grads, eps, tol)
     chosen = _sample_indices(named, sample, rng)
     low = [name for name, p in named.items() if np.finfo(p.dtype).eps > np.finfo(np.float64).eps]
     if low:
@@ -1025,7 +1041,7 @@ def _probe(loss, params, p, name, i, h, J0, single) -> float:
     J at θ_i + t·h for the 6 irregular offsets t ∈ [−2, 2] and at θ_i (J0); a smooth loss is a
     cubic there up to h⁴·J⁗, so the residual is round-off: σ = √(Σ r² / (7 − 4)).
     """
-    x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
+    x = float(_flat(p)[i])
     h = float(h)
     values = np.array([J0] + _losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single))
     residual = _RESIDUAL @ (values - J0)
@@ -1067,7 +1083,7 @@ def _kink_spread(loss, params, name, p, i, result, J0, method, threshold, single
     θ−h, θ, θ+h.  See check_gradient's docstring.
     """
     steps, plus, minus, _ = result
-    x = float(p.reshape(-1)[i]) if p.flags.c_contiguous else float(p.flat[i])
+    x = float(_flat(p)[i])
     if method == "central":
         h = float(steps[i])
         J_plus, J_minus = float(plus[i]), float(minus[i])
@@ -1193,17 +1209,10 @@ def directional_check(
     params are perturbed in place (θ ± εv) and restored from a copy in a ``finally`` clause:
     bit-identical afterwards, also when loss raises.
     """
-    if not callable(loss):
-        raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
-    if isinstance(n_directions, bool) or not isinstance(n_directions, (int, np.integer)) or n_directions < 1:
-        raise ValueError(f"n_directions must be a whole number ≥ 1, but got n_directions={n_directions!r}")
-    _check_eps(eps)
-    if tol is not None:
-        _check_eps(tol)
-    named, single = _named(params)
-    _check_params(named, single)
-    g_named = _check_grads(grads, named, single)
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(0 if rng is None else rng)
+    _check_loss(loss)
+    _check_count(n_directions, "n_directions", "a whole number ≥ 1")
+    named, single, g_named = _checked_inputs(params, grads, eps, tol)
+    rng = _generator(rng)
     dtype = max((p.dtype for p in named.values()), key=lambda d: np.finfo(d).eps)
     u = float(np.finfo(dtype).eps)
     rtol = float(tol) if tol is not None else default_rtol(dtype, "central")

@@ -545,4 +545,5 @@ def mlp_backward(cache: Mapping) -> dict[str, np.ndarray]:
         if layer > 1:
             _, Z, mask = cache["layers"][layer - 2]
             dZ = relu_backward(dA if mask is None else dA * mask, Z)
-    return {name: grads[name] for name in sorted(grads, key=lambda k: (int(k[1:]), k[0] == "b"))}
+    n_layers = len(cache["layers"])
+    return {f"{kind}{layer}": grads[f"{kind}{layer}"] for layer in range(1, n_layers + 1) for kind in "Wb"}
