@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: install lab test test-fast student bench lock clean
+.PHONY: install lab test test-fast test-matrix student bench lock clean
 
 install: $(STAMP)
 
@@ -32,6 +32,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests
 
+# the same tests on other machines: NumPy's AVX-512 / AVX2 code paths off, Colab's versions on
+# Python 3.12, the lowest supported versions, Python 3.13 (tools/matrix.py; envs in .venv-matrix/)
+test-matrix: $(STAMP)
+	$(BIN)/python -m tools.matrix
+
 # student versions of every notebook (solutions replaced by NotImplementedError) in student/
 student: $(STAMP)
 	$(BIN)/python -m tools.student notebooks student
@@ -50,4 +55,4 @@ lock:
 	/tmp/gradcheck-lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
 
 clean:
-	rm -rf $(VENV) student .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-matrix student .pytest_cache .hypothesis
