@@ -160,8 +160,10 @@ def exp_sweep(method, dtype=np.float64, grid=DECADES):
 def test_float64_central_bottoms_near_2e_11_at_1e_5():
     errors = exp_sweep("central")
     eps_best, error_best = best_step(DECADES, errors)
-    assert 1e-11 <= error_best <= 5e-11          # measured 2.155e-11
-    assert at(1e-5, errors) <= 1.01 * error_best  # 1e-5 is at the bottom (1e-7 ties by luck)
+    # round-off decides the bottom (2.2e-11 here, other values on other CPUs and NumPy builds):
+    # truncation ε²/6 and round-off ≈ u/ε meet at ~1e-11 near ε = 1e-5, give or take a decade
+    assert 1e-13 <= error_best <= 1e-10
+    assert at(1e-5, errors) <= 1e-10
     assert 1e-7 <= eps_best <= 1e-5
     # the truncation arm falls 100× per decade down to 1e-4, the round-off arm rises again
     right_arm = errors[DECADES >= 1e-4]
@@ -172,9 +174,10 @@ def test_float64_central_bottoms_near_2e_11_at_1e_5():
 def test_float64_forward_bottoms_near_2e_9_at_1e_8():
     errors = exp_sweep("forward")
     eps_best, error_best = best_step(DECADES, errors)
-    assert 1e-9 <= error_best <= 5e-9           # measured 2.429e-09
-    assert eps_best == 1e-8
-    assert np.all(errors[DECADES != 1e-8] > 10 * error_best)
+    # truncation ε/2 and round-off ≈ 2u/ε meet at ~1e-8 (measured 2.4e-9 at ε = 1e-8 here)
+    assert 1e-11 <= error_best <= 1e-7
+    assert 1e-9 <= eps_best <= 1e-7
+    assert np.all(errors[(DECADES >= 1e-6) | (DECADES <= 1e-10)] > 1e-7)  # both arms rise from the bottom
 
 
 def test_float64_both_wrong_by_more_than_5_percent_at_1e_15():
@@ -244,10 +247,14 @@ def test_default_step_lands_at_the_bottom_of_the_v(dtype, method, bound):
 def test_complex_step_sweep_stays_at_machine_precision_down_to_1e_20():
     grid = np.array([10.0**-k for k in range(1, 21)])
     errors = step_sweep(np.exp, 1.0, np.e, grid, method="complex")
-    assert np.all(errors[grid <= 1e-8] <= 1e-15)           # measured max 1.6e-16
+    # round-off level: a few units of the last place of e (measured ≤ 1.6e-16 on several machines)
+    assert np.all(errors[grid <= 1e-8] <= 8 * np.finfo(float).eps)
     assert np.allclose(errors[:4], [1.7e-3, 1.7e-5, 1.7e-7, 1.7e-9], rtol=0.05)  # ε²/6 like central
     central = step_sweep(np.exp, 1.0, np.e, grid, method="central")
-    assert np.all(central[grid <= 1e-16] == 1.0)
+    # ε below the spacing of floats near 1 (1.1e-16 below 1, 2.2e-16 above): θ+ε rounds to 1 and the
+    # quotient counts units of the last place of e — 0 ulps (error 1.0), 1 ulp (error 0.18), … — so
+    # which of these values it is depends on exp's last bit, but it is never near e.
+    assert np.all(central[grid <= 1e-16] > 0.1)
 
 
 @pytest.mark.parametrize("x", [-1.0, 1.0, 2.5])
@@ -264,7 +271,8 @@ def test_complex_step_refuses_python_max():
 def test_exercise_02_log_at_2_bottoms_at_1e_5():
     errors = step_sweep(np.log, 2.0, 0.5, DECADES, method="central")
     eps_best, error_best = best_step(DECADES, errors)
-    assert eps_best == 1e-5 and 5e-12 <= error_best <= 5e-11  # measured 1.8e-11
+    # measured 1.8e-11 at 1e-5 here; round-off decides the digits and which decade wins
+    assert 1e-7 <= eps_best <= 1e-5 and 1e-13 <= error_best <= 1e-10
     assert np.isclose(default_step(2.0), 1.21e-5, rtol=1e-2)
 
 

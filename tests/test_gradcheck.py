@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -330,6 +332,21 @@ def test_str_is_an_aligned_table_with_offenders_and_a_verdict():
     assert repr(report) == text
 
 
+def test_a_passing_report_prints_no_round_off_digits_but_keeps_them_in_its_fields():
+    """The printing rule: a correct gradient's errors are round-off, so the text shows the band."""
+    params, loss, grads_of = tiny_network(seed=3)
+    report = check_gradient(loss, params, grads_of(params))
+    assert report.passed
+    text = str(report)
+    lines = text.splitlines()
+    rows = lines[2:2 + len(params)]
+    assert all("  within tol.  " in row and row.endswith("ok") for row in rows), text
+    assert lines[-1] == "PASSED: all 47 judged elements agree within the tolerance (0 kinks not judged)"
+    assert not re.search(r"\de-\d\d", "\n".join(lines[1:])), "a round-off number was printed"
+    assert 0 < report.max_relative_error < 1e-5 and 0 < report.difference < 1e-8  # exact fields kept
+    assert "within tol." in report._repr_html_() and "e-1" not in report._repr_html_().split("</p>", 1)[1]
+
+
 def test_str_shows_at_most_max_shown_offenders():
     params, loss, grads_of = tiny_network(seed=4, sizes=(6, 8, 1))
     grads = {name: -g for name, g in grads_of(params).items()}
@@ -631,7 +648,7 @@ def test_compare_tensors_prints_one_line_per_tensor_like_cmp():
     assert not comparison.all_close and not comparison
     assert str(comparison).splitlines() == [
         "dW  | exact: True  | close: True  | max diff: 0.0e+00",
-        "db  | exact: False | close: True  | max diff: 1.0e-12",
+        "db  | exact: False | close: True  | max diff: within tol.",  # round-off digits are not printed
         "dx  | exact: False | close: False | max diff: 3.0e-01",
     ]
     assert "<table>" in comparison._repr_html_()
