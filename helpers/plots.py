@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure",
-           "tensor_errors_figure", "elementwise_errors_figure", "check_cost_figure"]
+           "tensor_errors_figure", "elementwise_errors_figure", "check_cost_figure",
+           "miss_probability_figure"]
 
 FIGSIZE = (6.4, 4.0)
 DPI = 80
@@ -256,6 +257,41 @@ def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[fl
         ax.loglog(n_params, values, "o-", ms=4, label=label)
     ax.set_xlabel("number of parameters N")
     ax.set_ylabel("seconds")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_directions: int | None = None,
+                            ax=None, title: str = "How often one random direction misses one wrong element"):
+    """Measured fraction of single random directions that miss an error against the theory.
+
+    ``ratios`` are r = |e| / (rtol·‖∇J‖) for an error e planted in one element, ``missed`` the
+    measured fraction of directions that passed at each r (same length, each in [0, 1]).  Drawn
+    on a log r axis: the measurements as markers (with ±2 binomial standard errors
+    2·√(p(1−p)/n) when ``n_directions`` is given) and the theory P(miss) = (2/π)·arctan(1/r) as
+    a dashed line.
+    """
+    r = np.asarray(ratios, dtype=float)
+    p = np.asarray(missed, dtype=float)
+    if r.ndim != 1 or r.size == 0 or r.shape != p.shape:
+        raise ValueError(f"ratios and missed must be 1-D and of the same length, got shapes {r.shape} and {p.shape}")
+    if np.any(r <= 0) or not np.all(np.isfinite(r)):
+        raise ValueError("ratios must be positive: r = |e| / (rtol·‖∇J‖) for each planted error e")
+    if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
+        raise ValueError("missed must be fractions in [0, 1] (directions that passed / directions tried)")
+    fig, ax = _new_axes(ax)
+    grid = np.geomspace(r.min() / 2, r.max() * 2, 200)
+    ax.plot(grid, 2 / np.pi * np.arctan(1 / grid), color="black", ls="--", lw=1.5,
+            label="theory (2/π)·arctan(1/r)")
+    errors = None if n_directions is None else 2 * np.sqrt(p * (1 - p) / n_directions)
+    label = "measured" if n_directions is None else f"measured, {n_directions} directions (±2 s.e.)"
+    ax.errorbar(r, p, yerr=errors, fmt="o", ms=6, color=FAIL_COLOR, capsize=3, label=label)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("size of the error  r = |e| / (rtol·‖∇J‖)")
+    ax.set_ylabel("fraction of directions that miss it")
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers.derivatives import default_step
-from helpers.gradcheck import gradient_difference, numerical_gradient, relative_error
+from helpers.gradcheck import gradient_difference, numerical_gradient, relative_error, tensor_scale
 
 
 def snapshot(params):
@@ -72,9 +72,10 @@ def test_complex_step_on_a_dict_puts_the_original_arrays_back():
     assert np.isclose(numeric["b"][0], np.sum(np.exp(W)), rtol=1e-14)
 
 
-def test_default_step_is_default_step_per_element():
-    # eps=None must give exactly what default_step(θ_i) gives, element by element
+def test_default_step_is_relative_to_the_element_and_its_tensor():
+    # eps=None: ε_i = default_step(1)·max(|θ_i|, s), s the median nonzero |θ| of the tensor (here 3)
     theta = np.array([0.0, 0.5, -3.0, 1e4])
+    assert tensor_scale(theta) == 3.0
     steps_seen = []
 
     def loss(t):
@@ -82,10 +83,26 @@ def test_default_step_is_default_step_per_element():
         return float(np.sum(t))
 
     numerical_gradient(loss, theta.copy())
+    c = default_step(1.0, "central", np.float64)
     for i, x in enumerate(theta):
-        up = steps_seen[2 * i][i]
-        assert up == x + default_step(x, "central", np.float64)
-        assert steps_seen[2 * i + 1][i] == x - default_step(x, "central", np.float64)
+        assert steps_seen[2 * i][i] == x + c * max(abs(x), 3.0)
+        assert steps_seen[2 * i + 1][i] == x - c * max(abs(x), 3.0)
+
+
+@pytest.mark.parametrize("values, scale", [(np.zeros(3), 1.0), (np.array([1e-4, -2e-4, 3e-4]), 2e-4),
+                                           (np.array([1e3, 1e-3, -1e-3]), 1e-3)])
+def test_tensor_scale_is_the_median_nonzero_magnitude_or_1(values, scale):
+    assert tensor_scale(values) == pytest.approx(scale)
+
+
+def test_the_step_scales_with_the_parameters_so_the_numeric_gradient_does():
+    # θ = s·φ and J(θ) = f(θ/s): the relative error of the numerical gradient is the same for every s
+    phi = np.array([0.3, -1.2, 0.7])
+    errors = []
+    for s in (1e-4, 1.0, 1e4):
+        numeric = numerical_gradient(lambda t: float(np.sum(np.sin(t / s))), s * phi)
+        errors.append(np.max(np.abs(numeric * s - np.cos(phi))))
+    assert max(errors) < 1e-9
 
 
 def test_params_are_bit_identical_after_the_gradient_including_negative_zero():
@@ -398,60 +415,43 @@ def relu_regression(offset):
     return params, loss, grads_of
 
 
-@pytest.mark.parametrize("offset", [0.0, 1e-7, -2e-6, 5e-6])
-def test_a_relu_input_within_eps_of_zero_is_a_kink_not_a_mismatch(offset):
-    params, loss, grads_of = relu_regression(offset)
+def b1_step(params):
+    from helpers.gradcheck.numerical import _steps
+    return float(_steps(params["b1"], None, "central")[0])
+
+
+@pytest.mark.parametrize("where", [0.0, 0.05])
+def test_a_relu_input_within_eps_of_zero_is_a_kink_not_a_mismatch(where):
+    params, loss, grads_of = relu_regression(0.0)
+    params, loss, grads_of = relu_regression(where * b1_step(params))  # the kink within ±ε/4 of the point
     grads = grads_of(params)
     report = check_gradient(loss, params, grads)
-    assert report.passed
+    # a kink is not a bug, but its gradient could not be checked: inconclusive, with the reason
+    assert report.status == "inconclusive" and not report.passed and not report
+    assert any(r.startswith("b1: 1 of 5 elements sit on kinks") for r in report.reasons), report.reasons
+    assert report.verdict().startswith("INCONCLUSIVE")
     assert ("b1", (0, 0)) in report.kinks
     assert report.mismatches == []
     b1 = report.tensors[1]
     assert b1.n_kinks >= 1 and "kink" in b1.verdict and b1.n_mismatched == 0
     assert "kinks — not judged" in str(report)
     assert f"({len(report.kinks)} kink" in report.verdict()
-    # without the kink test the same element is a (false) mismatch
-    plain = check_gradient(loss, params, grads, detect_kinks=False)
-    assert not plain.passed and ("b1", (0, 0)) in [(m.name, m.index) for m in plain.mismatches]
 
 
-def test_a_bug_next_to_a_kink_is_still_found():
+@pytest.mark.parametrize("where", [-0.5, 0.5, 0.8, 1.5])
+def test_a_kink_between_eps_over_4_and_2_eps_is_judged_with_a_smaller_step(where):
     params, loss, grads_of = relu_regression(0.0)
+    params, loss, grads_of = relu_regression(where * b1_step(params))
     grads = grads_of(params)
-    grads["W2"][0, 3] *= 1.01
     report = check_gradient(loss, params, grads)
-    assert not report.passed
-    assert [(m.name, m.index) for m in report.mismatches] == [("W2", (0, 3))]
-    assert ("b1", (0, 0)) in report.kinks
+    assert report.passed and report.kinks == [], str(report)
+    assert report.n_measured >= 1  # the first step crossed the kink: measured again
+    # and a 1 % bug there is seen (on the active side; on the inactive side the gradient is 0)
+    grads["b1"][0, 0] = grads["b1"][0, 0] * 1.01 if where > 0 else 0.01 * abs(grads["W2"]).max()
+    assert [(m.name, m.index) for m in check_gradient(loss, params, grads).mismatches] == [("b1", (0, 0))]
 
 
-def test_forward_method_detects_kinks_too():
-    params, loss, grads_of = relu_regression(-1e-9)  # b1[0, 0] + ε crosses the kink
-    report = check_gradient(loss, params, grads_of(params), method="forward")
-    assert report.passed and ("b1", (0, 0)) in report.kinks
-
-
-def test_a_discontinuous_loss_is_a_kink():
-    theta = np.array([0.0, 1.0])
-    report = check_gradient(lambda t: float(np.floor(t[0] * 1e6) + t[1] ** 2), theta, np.array([0.0, 2.0]))
-    assert report.kinks == [("theta", (0,))] and report.passed
-
-
-@pytest.mark.parametrize("eps", [None, 1e-7, 1e-8])
-def test_a_smooth_bug_is_never_classified_as_a_kink(eps):
-    # tanh networks are smooth: whatever the step, a wrong component is a mismatch, never a kink
-    for seed in range(8):
-        params, loss, grads_of = tiny_network(seed=seed, hidden="tanh")
-        grads = grads_of(params)
-        name = list(grads)[seed % len(grads)]
-        flat = grads[name].reshape(-1)
-        flat[np.argmax(np.abs(flat))] *= -1
-        report = check_gradient(loss, params, grads, eps=eps)
-        assert report.kinks == []
-        assert name in report.failing_params
-
-
-def test_strong_curvature_is_not_a_kink():
+def test_a_strongly_curved_smooth_coordinate_is_not_a_kink():
     # J = Σ exp(50 θ): the one-sided differences differ by ε·J'' (the screen fires), the 5-point
     # test sees a smooth function
     theta = np.array([0.0, 0.01])
@@ -462,13 +462,15 @@ def test_strong_curvature_is_not_a_kink():
     assert [(m.name, m.index) for m in report.mismatches] == [("theta", (1,))]
 
 
-def test_cost_is_2n_plus_2_evaluations_plus_6_per_noise_probe():
+def test_cost_is_2n_plus_2_evaluations_plus_12_per_noise_probe():
     params, loss, grads_of = tiny_network(seed=5, hidden="tanh")
     grads = grads_of(params)
     calls = []
     report = check_gradient(lambda p: calls.append(1) or loss(p), params, grads)
     n = sum(p.size for p in params.values())
-    assert len(calls) == 2 * n + 2 + 6 * min(4, len(params))  # J(θ) twice; round-off probes: 6 calls in ≤ 4 tensors
+    # J(θ) twice; round-off probes: 12 calls (two fits) in ≤ 4 tensors; no element above the screen
+    assert report.n_measured == 0
+    assert len(calls) == 2 * n + 2 + 12 * min(4, len(params))
     assert 0 < report.loss_noise < 1e-13
 
 
@@ -546,16 +548,26 @@ def bad_inputs():
         return loss(p)
 
     cases["loss raises"] = (params, raising_loss, grads, ZeroDivisionError, "itself")
+    params, loss, grads = good_case()
+    cases["integer loss"] = (params, lambda p: int(loss(p) * 100), grads, TypeError,
+                             r"loss returned the integer \d+ at the unperturbed params.*Return the cost as a float")
+    params, loss, grads = good_case()
+    cases["loss returns None"] = (params, lambda p: None, grads, TypeError, r"returned None.*`return` missing")
+    params, loss, grads = good_case()
+    cases["transposed grads"] = (*with_grads(lambda g: g.update(W2=g["W2"].T.copy())), ValueError,
+                                 r"grads\['W2'\] has shape \(5, 3\) but params\['W2'\] has shape \(3, 5\) — transposed\?")
+    cases["zero-size tensors only"] = ({"w": np.zeros((0, 3))}, lambda p: 0.0, {"w": np.zeros((0, 3))}, ValueError,
+                                       r"every tensor of params \(w\) has no elements.*nothing to check")
     return cases
 
 
 grads_b2_1 = tiny_network(seed=6)[0]["b2"][1, 0]
-BAD = bad_inputs()
+BAD_NAMES = list(bad_inputs())
 
 
-@pytest.mark.parametrize("case", list(BAD))
+@pytest.mark.parametrize("case", BAD_NAMES)
 def test_bad_input_raises_naming_the_parameter_and_leaves_params_bit_identical(case):
-    params, loss, grads, error, match = BAD[case]
+    params, loss, grads, error, match = bad_inputs()[case]  # fresh: the losses count their calls
     before = snapshot(params)
     objects = dict(params)
     keys = list(params)
@@ -566,6 +578,61 @@ def test_bad_input_raises_naming_the_parameter_and_leaves_params_bit_identical(c
     assert snapshot(params) == before
     for k in keys:
         assert np.array_equal(params[k], objects[k])
+
+
+def test_the_keepdims_hint_is_for_singleton_axes_and_the_transpose_hint_for_swapped_ones():
+    theta = np.ones((3, 1))
+    with pytest.raises(ValueError, match=r"keepdims") as caught:
+        check_gradient(lambda t: float(np.sum(t**2)), theta, np.ones(3))
+    assert "transposed" not in str(caught.value)
+    with pytest.raises(ValueError, match=r"transposed") as caught:
+        check_gradient(lambda t: float(np.sum(t**2)), theta, np.ones((1, 3)))
+    assert "keepdims" not in str(caught.value)
+
+
+def test_a_zero_size_tensor_next_to_others_is_shown_with_nothing_checked():
+    params = {"w": np.array([1.0, 2.0]), "empty": np.zeros(0)}
+    report = check_gradient(lambda p: float(np.sum(p["w"] ** 2)), params, {"w": 2 * params["w"], "empty": np.zeros(0)})
+    assert report.passed and [t.n_checked for t in report.tensors] == [2, 0]
+
+
+def test_status_is_one_of_three_and_passed_only_for_passed():
+    params, loss, grads_of = tiny_network(seed=3, hidden="tanh")
+    grads = grads_of(params)
+    assert check_gradient(loss, params, grads).status == "passed"
+    grads["W1"][0, 0] *= 2
+    report = check_gradient(loss, params, grads)
+    assert report.status == "failed" and not report.passed and report.reasons == []
+    assert "<p style='color:red'>" in report._repr_html_()
+
+
+def test_a_big_constant_in_the_loss_does_not_hide_a_1_percent_bug():
+    """Case 3 of the issue: J = 1e6 + data; the allowance u·|J|/ε used to admit 1 % errors."""
+    params, loss, grads_of = tiny_network(seed=3, hidden="tanh")
+    grads = grads_of(params)
+    shifted = lambda p: 1e6 + loss(p)  # noqa: E731
+    assert check_gradient(shifted, params, grads).passed
+    i = int(np.argmax(np.abs(grads["W2"])))
+    grads["W2"].reshape(-1)[i] *= 1.01
+    report = check_gradient(shifted, params, grads)
+    assert report.status == "failed" and report.failing_params == ["W2"]
+
+
+def test_small_high_curvature_weights_are_judged_not_called_kinks():
+    """Case 4 of the issue: weights ≈ 1e-4 facing inputs ≈ 1e4 — every element used to be a "kink"."""
+    rng = np.random.default_rng(0)
+    X = 1e4 * rng.standard_normal((3, 5))
+    params = {"W": 1e-4 * rng.standard_normal((2, 3))}
+    loss = lambda p: float(np.sum(np.tanh(p["W"] @ X) ** 2))  # noqa: E731
+
+    def grads_of(p):
+        T = np.tanh(p["W"] @ X)
+        return {"W": (2 * T * (1 - T**2)) @ X.T}
+
+    report = check_gradient(loss, params, grads_of(params))
+    assert report.passed and report.kinks == []
+    for factor in (2.0, 0.5):
+        assert check_gradient(loss, params, {"W": factor * grads_of(params)["W"]}).status == "failed"
 
 
 def test_a_bare_array_cannot_be_checked_against_a_dict():
@@ -581,7 +648,7 @@ def test_float32_params_warn_and_use_the_looser_tolerance():
     g32 = {k: v.astype(np.float32) for k, v in grads_of(params).items()}
     with pytest.warns(PrecisionWarning, match=r"float32.*float64"):
         report = check_gradient(loss, p32, g32)
-    assert report.passed
+    assert report.status != "failed"  # (with steps of 5e-3, some ReLU inputs sit within ±ε: inconclusive)
     assert report.tol == pytest.approx(np.finfo(np.float32).eps ** (1 / 3))
     assert report.tol > 100 * default_rtol(np.float64)
     g32["W1"][0, 0] *= -1 if g32["W1"][0, 0] != 0 else 1
@@ -734,7 +801,10 @@ def test_property_quadratic_forms_pass(case):
     loss, grads = quadratic(A, b, theta)
     before = snapshot(theta)
     report = check_gradient(loss, theta, grads)
-    assert report.passed, str(report)
+    assert report.status != "failed", str(report)
+    if not report.passed:  # only where the whole gradient hides under round-off (θ ≈ 1e-280: J underflows)
+        assert all("whole gradient is smaller" in reason for reason in report.reasons), str(report)
+        assert np.abs(grads).max() < 2 * report.tolerances["theta"].max()
     assert snapshot(theta) == before
 
 
@@ -771,7 +841,9 @@ def test_property_a_scaled_quadratic_component_fails_and_is_named(case, factor, 
     A, b, theta = case
     loss, grads = quadratic(A, b, theta)
     correct = check_gradient(loss, theta, grads)
-    assert correct.passed
+    assert correct.status != "failed"
+    if correct.status == "inconclusive":  # the whole gradient below resolution: nothing to ask (see above)
+        return
     chosen = judged_component({"theta": grads}, correct, pick)
     if chosen is None:
         return

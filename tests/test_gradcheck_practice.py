@@ -215,3 +215,38 @@ def test_a_random_loss_is_refused_not_passed(check):
     with pytest.raises(ValueError, match="not a fixed function of params.*dropout"):
         check(lambda p: network.mlp_forward(X, y, p, dropout=0.3, dropout_seed=masks)[0], params, grads)
     assert snapshot(params) == before
+
+
+# --- what a directional check can and cannot see -------------------------------------------------
+
+def test_a_single_direction_misses_a_small_error_at_the_predicted_rate():
+    """P(miss) ≈ (2/π)·arctan(rtol·‖∇J‖/|e|) for an error e in one element (the module's docstring)."""
+    rng = np.random.default_rng(1)
+    theta = rng.standard_normal(50)
+    grads = theta.copy()  # J = ½‖θ‖²
+    rtol = 6.055454452393343e-06
+    e = 2 * rtol * np.linalg.norm(theta)  # r = rtol·‖g‖/|e| = 0.5
+    grads[7] += e
+    report = directional_check(lambda t: float(0.5 * t @ t), theta, grads, n_directions=1000, rng=3)
+    missed = np.mean([d.passed for d in report.directions])
+    predicted = 2 / np.pi * np.arctan(0.5)  # 0.295
+    assert abs(missed - predicted) < 0.06, (missed, predicted)
+    assert report.status == "failed"  # 1000 directions: some see it
+
+
+def test_a_kink_along_a_direction_is_inconclusive_never_failed():
+    from test_gradcheck import relu_regression
+
+    params, loss, grads_of = relu_regression(0.0)  # a ReLU input exactly at its kink
+    report = directional_check(loss, params, grads_of(params), n_directions=40, rng=0)
+    kinks = [d for d in report.directions if d.kink]
+    assert report.status == "inconclusive" and kinks, str(report)
+    assert not any(not d.passed and not d.kink for d in report.directions)
+    assert "INCONCLUSIVE" in report.verdict() and "kink" in str(report)
+    assert report.n_evaluations > 2 + 2 * 40  # the disagreeing directions were measured again
+
+
+def test_directional_status_is_passed_or_failed_on_smooth_losses(net):
+    params, loss, correct, planted = net
+    assert directional_check(loss, params, correct, n_directions=5).status == "passed"
+    assert directional_check(loss, params, planted, n_directions=5).status == "failed"

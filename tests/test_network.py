@@ -291,7 +291,8 @@ def test_planted_bug_difference_at_eps_1e_7():
     X, Y, params = init()
     grads = backward_with_planted_bugs(X, Y, forward(X, Y, params)[1])
     numeric = numerical_gradient(network_loss(X, Y), params, eps=1e-7)
-    assert np.isclose(gradient_difference(grads, numeric), 0.2850931567761623, rtol=1e-9, atol=0)
+    # the bugs decide 0.28509315; the last digits are round-off (6e-11 apart on two NumPy builds)
+    assert np.isclose(gradient_difference(grads, numeric), 0.2850931567761623, rtol=1e-8, atol=0)
 
 
 def fixed_network_differences(eps_values):
@@ -332,9 +333,10 @@ def test_default_step_lands_near_the_bottom_of_the_v():
     grads = backward(X, Y, forward(X, Y, params)[1])
     default = gradient_difference(grads, numerical_gradient(network_loss(X, Y), params))
     at_1e_7 = gradient_difference(grads, numerical_gradient(network_loss(X, Y), params, eps=1e-7))
-    # measured 1.6e-9: within a decade of the bottom (1.9e-10 at ε = 1e-4), 70× better than ε = 1e-7
-    assert default < 2e-9
-    assert default < at_1e_7 / 50
+    # measured 2.75e-9 with steps ∛u·max(|θ_i|, s_T) ≈ 3e-6 … 9e-6 (s_T the tensor's median |θ|):
+    # on the round-off arm near the bottom (1.9e-10 at ε = 1e-4), 40× better than ε = 1e-7
+    assert default < 6e-9
+    assert default < at_1e_7 / 20
 
 
 from helpers.gradcheck import check_gradient  # noqa: E402
@@ -371,7 +373,7 @@ def test_fixed_network_passes_the_report():
     grads = backward(X, Y, forward(X, Y, params)[1])
     report = check_gradient(network_loss(X, Y), params, grads)
     assert report.passed and report.failing_params == [] and report.kinks == []
-    assert report.difference < 2e-9
+    assert report.difference < 6e-9  # round-off level at the default step (measured 2.75e-9)
 
 
 def test_neuron_report_flags_both_planted_bugs_and_passes_the_fix():
@@ -484,8 +486,11 @@ def test_relu_backward_at_a_kink_is_reported_as_a_kink_not_a_bug():
     assert not compare_tensors({"dz": dz}, {"dz": numeric}).all_close  # the naive check trips
     assert np.isclose(numeric[0, 1] / dout[0, 1], 0.5)
     report = check_gradient(lambda p: float(np.sum(dout * network.relu_forward(p["z"])[0])), {"z": z}, {"z": dz})
-    assert report.passed
-    assert report.kinks == [("z", (0, 1)), ("z", (2, 2))]
+    assert report.status == "inconclusive" and report.mismatches == []
+    # z[0, 1] = 0 sits on the kink; z[2, 2] = 2e-6 is within ±2ε of it but not within ±ε/4, so it is
+    # measured again with ε/8 and judged there
+    assert report.kinks == [("z", (0, 1))]
+    assert report.n_measured == 2
 
 
 # --- the MLP of notebook 07 and the benchmarks -------------------------------------------------

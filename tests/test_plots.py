@@ -188,3 +188,37 @@ def test_check_cost_figure_has_one_log_log_line_per_kind_of_check():
         assert np.allclose(ax.get_lines()[0].get_ydata(), seconds["full"])
     finally:
         plt.close(fig)
+
+
+# --- notebook 07: how often one random direction misses a wrong element -----------------------------
+
+def test_miss_probability_figure_draws_measurements_and_the_arctan_theory():
+    from helpers.plots import miss_probability_figure
+
+    ratios = [0.1, 1.0, 10.0]
+    missed = [0.95, 0.5, 0.06]
+    fig = miss_probability_figure(ratios, missed, n_directions=400)
+    try:
+        (ax,) = fig.axes
+        assert ax.get_xscale() == "log"
+        (theory,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        x, y = theory.get_xdata(), theory.get_ydata()
+        assert x.min() < 0.1 and x.max() > 10.0
+        assert np.allclose(y, 2 / np.pi * np.arctan(1 / x))  # 0.5 at r = 1
+        (points,) = ax.containers  # the measurements, with error bars
+        assert np.allclose(points.lines[0].get_xdata(), ratios) and np.allclose(points.lines[0].get_ydata(), missed)
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert labels == ["theory (2/π)·arctan(1/r)", "measured, 400 directions (±2 s.e.)"]
+    finally:
+        plt.close(fig)
+    fig = miss_probability_figure(ratios, missed)  # without n_directions: no error bars
+    try:
+        assert fig.axes[0].containers[0].has_yerr is False
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValueError, match="same length"):
+        miss_probability_figure(ratios, missed[:2])
+    with pytest.raises(ValueError, match="fractions"):
+        miss_probability_figure(ratios, [0.5, 1.5, 0.0])
+    with pytest.raises(ValueError, match="positive"):
+        miss_probability_figure([0.0, 1.0, 2.0], missed)
