@@ -17,12 +17,14 @@ import numpy as np
 from helpers.derivatives import default_step
 from helpers.gradcheck.errors import gradient_difference, relative_error
 from helpers.gradcheck.kinks import smooth_stencil, stencil
+from helpers.gradcheck.numerical import _flat, _losses_at
 from helpers.gradcheck.report import GradCheckReport, Mismatch, TensorSummary, _index_text, _plural
 from helpers.gradcheck.tolerance import (
     ORDERS,
     SAFETY,
     default_rtol,
     loss_noise,
+    Measured,
     measured_threshold,
     probe,
     richardson,
@@ -87,6 +89,8 @@ class _Judge:
         else:  # a central stencil, with at least the central default step
             h, known = max(float(run.steps[i]), default_step(1.0, "central", p.dtype) * float(run.scales[i])), None
         st = stencil(self.loss, self.params, name, p, i, h, self.J0, self.single, known)
+        if st.minus2 == st.minus == st.plus == st.plus2 == self.J0:
+            return self.measure_flat(key, h)
         if self.detect_kinks:
             st = smooth_stencil(self.loss, self.params, name, p, i, st, float(run.scales[i]), self.G[name],
                                 self.R(name), self.single)
@@ -95,9 +99,38 @@ class _Judge:
                 return
         self.measured[key] = richardson(st)
 
+    def measure_flat(self, key, h) -> None:
+        """J did not move at all within ±2h: widen the step 16-fold until it does (≤ 2 % of the scale).
+
+        A loss computed with cancellation (log(1 + e^z) − z for large z) is quantised far above
+        u·|J|, and a flat stencil says nothing.  Where J moves, the element is measured there,
+        with its own round-off probe; where it never moves, its derivative is 0 at every step the
+        check can take, and it is measured as 0 (a dead unit's weight: a nonzero analytic value
+        there is a bug).
+        """
+        name, i = key
+        run, p = self.runs[name], self.named[name]
+        x, step = float(_flat(p)[i]), h
+        while step * 16 <= MAX_WIDE * float(run.scales[i]):
+            step *= 16
+            plus, minus = _losses_at(self.loss, self.params, name, p, i, [x + step, x - step], self.single)
+            if plus != self.J0 or minus != self.J0:
+                sigma = probe(self.loss, self.params, p, name, i, step, self.J0, self.single) or 0.0
+                self.local[key] = sigma
+                st = stencil(self.loss, self.params, name, p, i, step, self.J0, self.single, (plus, minus))
+                if self.detect_kinks:
+                    st = smooth_stencil(self.loss, self.params, name, p, i, st, float(run.scales[i]),
+                                        self.G[name], self.R(name, max(self.sigma, sigma)), self.single)
+                if st is None:
+                    self.kinks.add(key)
+                else:
+                    self.measured[key] = richardson(st)
+                return
+        self.measured[key] = Measured(0.0, 0.0, step)
+
     def probe_suspects(self, suspects) -> float:
         """Own round-off probes at up to 16 of the worst disagreeing elements; returns the σ to use."""
-        for name, i in suspects[:16]:
+        for name, i in [key for key in suspects if key not in self.local][:16]:
             sigma = probe(self.loss, self.params, self.named[name], name, i, self.measured[(name, i)].step,
                           self.J0, self.single)
             if sigma is not None:
@@ -155,7 +188,7 @@ class _Judge:
                                              and self.allowed(key) <= SANITY / 2 * size[i]):
                         continue
                     self.measure_wider(key)
-        suspects = [key for key in self.measured if self.disagrees(key)]
+        suspects = [key for key in self.measured if self.disagrees(key, max(self.sigma, self.local.get(key, 0.0)))]
         if not suspects or self.method == "complex" or self.atol is not None:
             return set(suspects)
         suspects.sort(key=lambda k: -abs(self.g[k[0]][k[1]] - self.measured[k].numeric) / self.allowed(k))

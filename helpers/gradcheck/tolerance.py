@@ -80,12 +80,13 @@ _RESIDUAL = np.eye(len(_VANDERMONDE)) - _VANDERMONDE @ np.linalg.pinv(_VANDERMON
 _SHRINK = 16.0  # the second probe's offsets are 16 times smaller
 
 
-def _fit_residual(loss, params, p, name, i, h, J0, single) -> float:
-    """σ of the residual of a cubic through J at θ_i and θ_i + t·h, t in _PROBE_OFFSETS (3 dof)."""
+def _fit_residual(loss, params, p, name, i, h, J0, single) -> tuple[float, bool]:
+    """(σ of the residual of a cubic through J at θ_i and θ_i + t·h, t in _PROBE_OFFSETS (3 dof),
+    whether J did not move at all)."""
     x = float(_flat(p)[i])
     values = np.array([J0] + _losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single))
     residual = _RESIDUAL @ (values - J0)
-    return float(np.sqrt(residual @ residual / (len(values) - 4)))
+    return float(np.sqrt(residual @ residual / (len(values) - 4))), bool(np.all(values == J0))
 
 
 def probe(loss, params, p, name, i, h, J0, single) -> float | None:
@@ -94,11 +95,12 @@ def probe(loss, params, p, name, i, h, J0, single) -> float | None:
     Fitted twice, with offsets ±2h and ±2h/16 (12 evaluations).  Round-off does not depend on
     the offsets; the residual of a kink or a tie inside the probe shrinks with them (16-fold).
     So σ(h/16) < σ(h)/8 rejects the probe (two noise estimates with 3 degrees of freedom each
-    differ that much rarely); otherwise σ is the larger.
+    differ that much rarely) — unless J did not move at all at the small offsets: a loss quantised
+    coarser than those steps (cancellation) is noise, not a kink.  Otherwise σ is the larger.
     """
-    wide = _fit_residual(loss, params, p, name, i, float(h), J0, single)
-    narrow = _fit_residual(loss, params, p, name, i, float(h) / _SHRINK, J0, single)
-    if narrow < wide / 8:
+    wide, _ = _fit_residual(loss, params, p, name, i, float(h), J0, single)
+    narrow, flat = _fit_residual(loss, params, p, name, i, float(h) / _SHRINK, J0, single)
+    if narrow < wide / 8 and not flat:
         return None
     return max(wide, narrow)
 
