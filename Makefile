@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: install lab test test-fast test-matrix student bench lock clean
+.PHONY: install lab test test-fast test-matrix test-nbgrader student bench lock clean
 
 install: $(STAMP)
 
@@ -22,8 +22,13 @@ $(STAMP): pyproject.toml constraints.txt
 # JupyterLab refuses to run as root unless told; containers and CI machines often are root
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+# opens the student versions (exercises blank, lessons with their outputs) for study; each links
+# to its solved notebook in notebooks/
+lab: $(STAMP) student/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) student/00_start_here.ipynb
+
+student/00_start_here.ipynb:
+	$(BIN)/python -m tools.student notebooks student
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
@@ -37,9 +42,22 @@ test-fast: $(STAMP)
 test-matrix: $(STAMP)
 	$(BIN)/python -m tools.matrix
 
-# student versions of every notebook (solutions replaced by NotImplementedError) in student/
+# student versions of every notebook in student/: solutions replaced by NotImplementedError,
+# hidden tests removed, every lesson output kept
 student: $(STAMP)
 	$(BIN)/python -m tools.student notebooks student
+
+# a real nbgrader course in a temporary folder: generate_assignment, autograde of a blank and a
+# solved submission (0 and full points, part by part), validate, generate_feedback.
+# nbgrader lives in its own environment, .venv-nbgrader/, not in the pinned .venv
+NBGRADER := .venv-nbgrader
+$(NBGRADER)/.installed: pyproject.toml constraints.txt
+	@test -x $(NBGRADER)/bin/python || $(PYTHON) -m venv $(NBGRADER)
+	$(NBGRADER)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt "nbgrader==0.9.6" -e .
+	@touch $@
+
+test-nbgrader: $(NBGRADER)/.installed
+	$(NBGRADER)/bin/python -m tools.nbgrader_run
 
 # torch (CPU build) and the benchmarks; not part of make test
 bench: $(STAMP)
@@ -55,4 +73,4 @@ lock:
 	/tmp/gradcheck-lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
 
 clean:
-	rm -rf $(VENV) .venv-matrix student .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-matrix $(NBGRADER) student .pytest_cache .hypothesis

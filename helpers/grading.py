@@ -49,7 +49,7 @@ def refuse_reference(func: Callable, *names: str) -> None:
     borrowed = references_in(func, names)
     if borrowed:
         raise AssertionError(
-            f"{func.__name__} uses {', '.join(borrowed)} — the reference solution in `helpers`. "
-            "The exercise is to write it yourself with NumPy; the helper is there to compare with, "
-            "not to call."
+            f"{func.__name__} uses {', '.join(borrowed)}: that is the reference answer, not yours. "
+            "The exercise is to work this out yourself (with NumPy, from what the notebook taught); "
+            "the reference in `helpers` is there to compare with, not to call or to read the answer from."
         )

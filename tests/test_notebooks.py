@@ -3,8 +3,9 @@
 - the series is complete and each notebook starts with a title and ends with a recap;
 - outputs are stored from a clean top-to-bottom run;
 - NBVAL_IGNORE_OUTPUT / NBVAL_SKIP are rare and each carries a reason;
-- every exercise has solution markers and a check cell, and the check fails on the student
-  version (solutions replaced by NotImplementedError) — the committed version passes under nbval.
+- every exercise has solution markers and graded check cells with hidden tests and the guard, its
+  nbgrader metadata is what the markers say, and every check cell fails on the student version
+  (solutions replaced by NotImplementedError) — the committed version passes under nbval.
 """
 
 import re
@@ -14,7 +15,15 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tools.student import is_solution_cell, strip_solution, student_notebook
+from tools.student import (
+    check_header,
+    exercises,
+    is_check_cell,
+    is_solution_cell,
+    strip_solution,
+    student_notebook,
+    with_metadata,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -91,16 +100,63 @@ def test_every_lesson_has_an_exercise(path):
     assert path in EXERCISE_NOTEBOOKS
 
 
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("00")], ids=lambda p: p.name)
+def test_at_least_two_graded_exercises_with_hidden_tests_and_the_guard(path):
+    notebook = read(path)
+    found = exercises(notebook)
+    assert len(found) >= 2, f"{path.name}: {len(found)} exercise(s), the series asks for at least 2"
+    for _, checks in found:
+        for index in checks:
+            source = notebook.cells[index].source
+            assert "### BEGIN HIDDEN TESTS" in source and "refuse_reference(" in source.split("### BEGIN HIDDEN TESTS")[1], (
+                f"{path.name} cell {index}: a check cell needs hidden tests that start with refuse_reference")
+
+
+def test_at_least_15_graded_parts_in_the_series():
+    parts = [check_header(c) for p in NOTEBOOKS for c in read(p).cells if is_check_cell(c)]
+    assert len(parts) >= 15 and all(points >= 1 for _, points in parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbgrader_metadata_is_what_the_markers_say(path):
+    """The metadata is written by `python -m tools.student metadata notebooks`, never by hand."""
+    notebook = read(path)
+    expected = with_metadata(read(path))
+    assert [c.metadata.get("nbgrader") for c in notebook.cells] == [c.metadata.get("nbgrader") for c in expected.cells], (
+        f"{path.name}: run `python -m tools.student metadata notebooks`")
+    for cell in notebook.cells:
+        info = cell.metadata.get("nbgrader")
+        if is_solution_cell(cell):
+            assert info["solution"] and not info["grade"] and not info["locked"] and info["schema_version"] == 3
+        if is_check_cell(cell):
+            assert info["grade"] and info["locked"] and info["points"] >= 1 and not info["solution"]
+
+
+def test_with_metadata_refuses_a_solution_without_a_check_cell():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")]
+    with pytest.raises(ValueError, match="no '# CHECK"):
+        with_metadata(notebook)
+
+
 @pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=lambda p: p.name)
-def test_check_cells_fail_on_the_student_version(path):
+def test_student_version_keeps_the_lesson_and_blanks_only_the_exercises(path):
+    notebook = read(path)
+    student = student_notebook(notebook, solved_link="../notebooks/x.ipynb")
+    assert "../notebooks/x.ipynb" in student.cells[0].source
+    for cell, copy in zip(notebook.cells, student.cells[1:]):
+        if is_solution_cell(cell) or is_check_cell(cell):
+            assert copy.outputs == [] and "### BEGIN SOLUTION" not in copy.source
+            assert "HIDDEN TESTS" not in copy.source and "refuse_reference" not in copy.source
+        else:
+            assert copy == cell  # lesson cells, outputs and figures included, unchanged
+
+
+@pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_check_cell_fails_on_the_student_version(path):
     notebook = read(path)
     student = student_notebook(notebook)
-    check_cells = []
-    for index, cell in enumerate(notebook.cells):
-        if is_solution_cell(cell):
-            check = next(i for i in range(index + 1, len(notebook.cells)) if notebook.cells[i].cell_type == "code")
-            assert "assert" in notebook.cells[check].source, f"{path.name}: the cell after an exercise must check it"
-            check_cells.append(check)
+    check_cells = [index for _, checks in exercises(notebook) for index in checks]
     NotebookClient(student, timeout=600, allow_errors=True, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for index in check_cells:
