@@ -108,7 +108,7 @@ def complex_step(f: Callable, x: float, eps: float = 1e-20) -> float:
 def default_step(x: float = 1.0, method: str = "central", dtype=np.float64) -> float:
     """A step ε that balances truncation against round-off, for a point x of the given dtype.
 
-    With u the unit round-off of ``dtype`` (``np.finfo(dtype).eps``: 2.22e-16 in float64,
+    With u the machine epsilon of ``dtype`` (``np.finfo(dtype).eps``: 2.22e-16 in float64,
     1.19e-7 in float32) and scale = max(1, |x|):
 
     - central:  ε = ∛u · scale   (truncation ε², round-off u/ε; balanced at ε³ ≈ u) → 6.06e-6
@@ -202,7 +202,7 @@ def best_step(eps_values: Sequence[float], errors: Sequence[float]) -> tuple[flo
 
 
 def optimal_step_table(dtypes: Sequence = (np.float64, np.float32)) -> list[dict]:
-    """The rule-of-thumb steps and errors per dtype, from its unit round-off u = ``np.finfo(dtype).eps``.
+    """The rule-of-thumb steps and errors per dtype, from its machine epsilon u = ``np.finfo(dtype).eps``.
 
     Forward: truncation ~ε, round-off ~u/ε, balanced at ε* = √u with error ~√u.
     Central: truncation ~ε², round-off ~u/ε, balanced at ε* = ∛u with error ~u^(2/3).

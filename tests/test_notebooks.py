@@ -15,6 +15,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tools.navigation import MARKER, navigation_text, title
 from tools.student import (
     check_header,
     exercises,
@@ -45,12 +46,35 @@ def test_series_starts_with_00_and_01():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_title_first_and_recap_last(path):
+def test_title_first_then_recap_and_navigation_last(path):
     notebook = read(path)
-    first, last = notebook.cells[0], notebook.cells[-1]
+    first, recap, last = notebook.cells[0], notebook.cells[-2], notebook.cells[-1]
     assert first.cell_type == "markdown" and first.source.startswith("# ")
     assert "what you will learn" in first.source.lower()
-    assert last.cell_type == "markdown" and "recap" in last.source.lower()
+    assert recap.cell_type == "markdown" and "recap" in recap.source.lower()
+    assert last.cell_type == "markdown" and last.source.startswith(MARKER), "run `python -m tools.navigation notebooks`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_navigation_links_previous_index_and_next_and_every_link_resolves(path):
+    names = [p.name for p in NOTEBOOKS]
+    notebook = read(path)
+    expected = navigation_text(names, {p.name: title(read(p)) for p in NOTEBOOKS}, path.name)
+    assert notebook.cells[-1].source == expected, "run `python -m tools.navigation notebooks`"
+    at = names.index(path.name)
+    linked = re.findall(r"\]\(([^)]+\.ipynb)\)", expected)
+    assert linked == [n for n in (names[at - 1] if at else None, names[0] if at else None,
+                                  names[at + 1] if at + 1 < len(names) else None) if n]
+    for cell in notebook.cells:  # every link to a notebook, anywhere, points at one that exists
+        if cell.cell_type == "markdown":
+            for target in re.findall(r"\]\(([^)#]+\.ipynb)", cell.source):
+                assert (path.parent / target).exists(), f"{path.name}: link to {target}, which does not exist"
+
+
+def test_start_here_links_every_notebook():
+    start = "\n".join(c.source for c in read(NOTEBOOKS[0]).cells if c.cell_type == "markdown")
+    for path in NOTEBOOKS[1:]:
+        assert f"]({path.name})" in start, f"00 does not link {path.name}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

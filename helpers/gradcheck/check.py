@@ -80,7 +80,7 @@ def _warn_low_precision(named, single, method) -> None:
         p = named[low[0]]
         u = float(np.finfo(p.dtype).eps)
         warnings.warn(
-            f"{_label(low[0], single)} is {p.dtype}: its round-off u = {u:.2e}, so a central difference "
+            f"{_label(low[0], single)} is {p.dtype}: its machine epsilon u = {u:.2e}, so a central difference "
             f"is accurate to about u^(2/3) = {u ** (2 / 3):.1e} at best and the check uses the looser "
             f"rtol = {default_rtol(p.dtype, method):.1e}: smaller bugs go unseen.  Check gradients in "
             "float64 (params = {k: v.astype(np.float64) for k, v in params.items()}).",

@@ -48,7 +48,7 @@ ORDERS = {"central": (2, 1.0), "forward": (1, 2.0), "complex": (2, 0.0)}
 def default_rtol(dtype=np.float64, method: str = "central") -> float:
     """The default relative tolerance: the square root of the best relative error the method reaches.
 
-    With u the unit round-off of ``dtype``: central u^(2/3) → rtol = u^(1/3) (6.1e-6 in float64,
+    With u the machine epsilon of ``dtype`` (``np.finfo(dtype).eps``): central u^(2/3) → rtol = u^(1/3) (6.1e-6 in float64,
     4.9e-3 in float32); forward u^(1/2) → u^(1/4) (1.2e-4, 1.9e-2); complex u → u^(1/2)
     (1.5e-8, 3.5e-4).  "Agree on at least half of the digits the method can deliver."
     """
