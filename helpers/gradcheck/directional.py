@@ -27,7 +27,7 @@ from helpers.gradcheck.errors import relative_error
 from helpers.gradcheck.inputs import _check_count, _check_loss, _checked_inputs, _generator, _restore
 from helpers.gradcheck.kinks import RETRY, Stencil, smooth_bound, spread
 from helpers.gradcheck.numerical import _check_deterministic, _value
-from helpers.gradcheck.report import _fmt, _plural, _shown, html_table, text_table, verdict_colour
+from helpers.gradcheck.report import Verdict, _fmt, _plural, _shown, html_table, text_table, verdict_colour
 from helpers.gradcheck.tolerance import SAFETY, default_rtol, measured_threshold, richardson, round_off
 
 
@@ -42,7 +42,7 @@ class DirectionResult(NamedTuple):
 
 
 @dataclass(repr=False)
-class DirectionalReport:
+class DirectionalReport(Verdict):
     """What :func:`directional_check` found; ``str(report)`` is a table, one row per direction.
 
     status              "passed" (every direction agrees), "failed" (one disagrees) or
@@ -64,16 +64,6 @@ class DirectionalReport:
     eps: float
     tol: float
     max_shown: int = 10
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return str(self)
 
     def verdict(self) -> str:
         n_bad = sum(not d.passed and not d.kink for d in self.directions)

@@ -53,6 +53,15 @@ def _named(params, what: str = "params") -> tuple[dict[str, np.ndarray], bool]:
     return named, single
 
 
+def _first_nonfinite(a: np.ndarray):
+    """(index, value) of the first NaN or ±inf in a (C order), or None."""
+    if not a.size or np.isfinite(a).all():
+        return None
+    values = a.ravel()
+    flat = int(np.flatnonzero(~np.isfinite(values))[0])
+    return tuple(int(k) for k in np.unravel_index(flat, a.shape)), values[flat]
+
+
 def _check_params(named: dict[str, np.ndarray], single: bool, what: str = "theta") -> None:
     """Float dtype, writeable, finite, no two tensors sharing memory."""
     for name, p in named.items():
@@ -74,12 +83,11 @@ def _check_params(named: dict[str, np.ndarray], single: bool, what: str = "theta
                 f"{label} is read-only, so it cannot be perturbed in place; pass a writeable "
                 f"copy ({label}.copy())"
             )
-        if p.size and not np.isfinite(p).all():
-            values = p.ravel()
-            bad = int(np.flatnonzero(~np.isfinite(values))[0])
-            index = ", ".join(str(int(k)) for k in np.unravel_index(bad, p.shape))
+        bad = _first_nonfinite(p)
+        if bad:
+            index, value = bad
             raise ValueError(
-                f"{label}[{index}] is {values[bad]}; the gradient is only "
+                f"{label}{list(index)} is {value}; the gradient is only "
                 "defined at finite parameters — fix the initialisation or the update that produced it"
             )
     names = list(named)
@@ -170,12 +178,11 @@ def _check_grads(grads, named: dict, single: bool) -> dict:
                 f"{glabel} has dtype {g.dtype} but {plabel} has dtype {p.dtype}; compute the "
                 f"gradient in the parameters' precision ({glabel}.astype(np.{p.dtype}))"
             )
-        if g.size and not np.isfinite(g).all():
-            values = g.ravel()
-            bad = int(np.flatnonzero(~np.isfinite(values))[0])
-            index = tuple(int(i) for i in np.unravel_index(bad, g.shape))
+        bad = _first_nonfinite(g)
+        if bad:
+            index, value = bad
             raise ValueError(
-                f"{glabel}{list(index)} is {values[bad]}: the analytic gradient must be finite — "
+                f"{glabel}{list(index)} is {value}: the analytic gradient must be finite — "
                 "look for a log(0), a division by zero or an overflow in the backward"
             )
     return g_named

@@ -93,12 +93,32 @@ def verdict_colour(status: str) -> str:
     return {"passed": "green", "failed": "red", "inconclusive": "darkorange"}[status]
 
 
+class Verdict:
+    """What both reports share: ``status`` decides ``passed`` and ``bool(report)``; repr is the table."""
+
+    status: str
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 TENSOR_HEAD = ["tensor", "shape", "max rel. error", "disagree/checked", "verdict"]
 OFFENDER_HEAD = ["element", "analytic", "numeric", "rel. error"]
 
 
 @dataclass(repr=False)
-class GradCheckReport:
+class GradCheckReport(Verdict):
     """What :func:`check_gradient` found.  ``str(report)`` is a table a learner reads at a glance.
 
     status             "passed", "failed" or "inconclusive" (see the module docstring)
@@ -139,20 +159,6 @@ class GradCheckReport:
     max_shown: int = 10
     reasons: list = field(default_factory=list)
     n_measured: int = 0
-
-    def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __repr__(self) -> str:
-        return str(self)
 
     def _header(self) -> str:
         step = "default step" if self.eps is None else f"eps = {self.eps:.1e}"
