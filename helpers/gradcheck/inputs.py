@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from helpers.derivatives import _check_step
+
 _METHODS = ("central", "forward", "complex")
 _F64 = np.float64
 SINGLE_NAME = "theta"  # the name a bare array of parameters is reported under
@@ -106,15 +108,9 @@ def _check_method(method: str) -> None:
 
 
 def _check_eps(eps) -> None:
-    if eps is None:
-        return
-    if isinstance(eps, bool) or not np.isscalar(eps) or not np.isreal(eps):
-        raise TypeError(f"eps must be None (default step) or a positive number, but got eps={eps!r}")
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(
-            f"eps must be a positive finite number, but got eps={eps!r}; "
-            "use eps=None for the default step ∛u·max(1, |θ|)"
-        )
+    if eps is not None:
+        _check_step(eps, "None (default step) or a positive number",
+                    "use eps=None for the default step ∛u·max(|θ_i|, s), s the tensor's typical |θ|")
 
 
 def _check_loss(loss) -> None:
