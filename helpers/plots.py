@@ -31,6 +31,13 @@ def _new_axes(ax=None, figsize=FIGSIZE):
     return fig, ax
 
 
+
+def _finish(ax, title: str) -> None:
+    """Title, a light major grid and a small legend: the common end of the line plots."""
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+
 def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> dict:
     """Draw the curve f, its tangent at x, and the one- and two-sided secants of step ε on ``ax``.
 
@@ -100,9 +107,7 @@ def error_vs_step_figure(
         ax.axvline(eps, color="gray", ls=":", lw=1.2, label=label)
     ax.set_xlabel("step ε")
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _finish(ax, title)
     return fig
 
 
@@ -257,9 +262,7 @@ def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[fl
         ax.loglog(n_params, values, "o-", ms=4, label=label)
     ax.set_xlabel("number of parameters N")
     ax.set_ylabel("seconds")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _finish(ax, title)
     return fig
 
 
@@ -292,7 +295,5 @@ def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("size of the error  r = |e| / (rtol·‖∇J‖)")
     ax.set_ylabel("fraction of directions that miss it")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _finish(ax, title)
     return fig
