@@ -31,12 +31,12 @@ def _new_axes(ax=None, figsize=FIGSIZE):
     return fig, ax
 
 
-
 def _finish(ax, title: str) -> None:
     """Title, a light major grid and a small legend: the common end of the line plots."""
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)
+
 
 def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> dict:
     """Draw the curve f, its tangent at x, and the one- and two-sided secants of step ε on ``ax``.

@@ -80,6 +80,12 @@ class _Judge:
         name, i = key
         return abs(self.g[name][i] - self.measured[key].numeric) > self.allowed(key, sigma)
 
+    def central_step(self, key) -> float:
+        """The step of a central stencil at this element: its own step, at least the central default."""
+        name, i = key
+        run = self.runs[name]
+        return max(float(run.steps[i]), default_step(1.0, "central", self.named[name].dtype) * float(run.scales[i]))
+
     def measure(self, key) -> None:
         """Kink test and Richardson for one element above the screen (2 evaluations, 6 if it looks like a kink)."""
         name, i = key
@@ -87,7 +93,7 @@ class _Judge:
         if self.method == "central":
             h, known = float(run.steps[i]), (float(run.plus[i]), float(run.minus[i]))
         else:  # a central stencil, with at least the central default step
-            h, known = max(float(run.steps[i]), default_step(1.0, "central", p.dtype) * float(run.scales[i])), None
+            h, known = self.central_step(key), None
         st = stencil(self.loss, self.params, name, p, i, h, self.J0, self.single, known)
         if st.minus2 == st.minus == st.plus == st.plus2 == self.J0:
             return self.measure_flat(key, h)
@@ -155,7 +161,7 @@ class _Judge:
         """
         name, i = key
         run, p = self.runs[name], self.named[name]
-        h = max(float(run.steps[i]), default_step(1.0, "central", p.dtype) * float(run.scales[i]))
+        h = self.central_step(key)
         size = max(abs(self.g[name][i]), abs(float(run.numeric[i])))
         k = 2.0 ** np.clip(np.ceil(np.log2(16 * self.R(name) / (h * SANITY * size))), 2, 10)
         k = min(k, MAX_WIDE * float(run.scales[i]) / h)  # a wide step stays ≤ 2 % of the element's scale
