@@ -7,37 +7,78 @@ elsewhere close the figure with ``plt.close(fig)`` when done.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from cycler import cycler
 
 __all__ = ["secant_figure", "draw_secants", "error_vs_step_figure", "draw_points", "step_sweep_figure",
            "tensor_errors_figure", "elementwise_errors_figure", "check_cost_figure",
-           "miss_probability_figure"]
+           "miss_probability_figure", "STYLE", "styled"]
 
-FIGSIZE = (6.4, 4.0)
-DPI = 80
+# --- the presentation style: legible from the back of a lecture hall, colour-blind safe ---------
+FIGSIZE = (8.0, 5.0)   # inches; at DPI 110 an 880 × 550 px image
+DPI = 110
+FONT_SIZE = 13         # points; titles 14, tick labels and legends 12 (the minimum)
+MIN_FONT_SIZE = 12
+LINE_WIDTH = 2.5       # points; no line is drawn thinner than 2
+MIN_LINE_WIDTH = 2.0
 
-ONE_SIDED_COLOR = "tab:orange"
-TWO_SIDED_COLOR = "tab:green"
+# Okabe & Ito's palette, distinguishable with every common colour-vision deficiency
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, YELLOW = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+# each curve of a plot differs from the others by colour AND line style AND marker
+CYCLE = (cycler(color=[BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY])
+         + cycler(linestyle=["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))])
+         + cycler(marker=["o", "s", "^", "v", "P", "X"]))
+
+STYLE = {
+    "figure.figsize": FIGSIZE, "figure.dpi": DPI, "savefig.dpi": DPI,
+    "font.size": FONT_SIZE, "axes.titlesize": FONT_SIZE + 1, "axes.labelsize": FONT_SIZE,
+    "legend.fontsize": MIN_FONT_SIZE, "xtick.labelsize": MIN_FONT_SIZE, "ytick.labelsize": MIN_FONT_SIZE,
+    "lines.linewidth": LINE_WIDTH, "lines.markersize": 7, "axes.linewidth": 1.2,
+    "axes.prop_cycle": CYCLE, "hatch.linewidth": 1.5,
+}
+
+ONE_SIDED_COLOR = VERMILLION
+TWO_SIDED_COLOR = GREEN
 TANGENT_COLOR = "black"
+POINT_MARKERS = ("D", "*", "p", "h")
+
+
+def styled(draw: Callable) -> Callable:
+    """Draw under the series' presentation style ``STYLE`` (fonts ≥ 12 pt, lines ≥ 2 pt, dpi 110,
+    colour-blind-safe colours that also differ by line style and marker)."""
+    @functools.wraps(draw)
+    def draw_styled(*args, **kwargs):
+        with mpl.rc_context(STYLE):
+            return draw(*args, **kwargs)
+    return draw_styled
+
+
+def _style_ticks(ax) -> None:
+    # tick labels are created when the figure is drawn, after the style's context has ended
+    ax.tick_params(labelsize=MIN_FONT_SIZE, width=1.2, length=5)
 
 
 def _new_axes(ax=None, figsize=FIGSIZE):
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize, dpi=DPI)
-    return fig, ax
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, dpi=DPI)
+    _style_ticks(ax)
+    return ax.figure, ax
 
 
-def _finish(ax, title: str) -> None:
-    """Title, a light major grid and a small legend: the common end of the line plots."""
+def _finish(ax, title: str, **legend) -> None:
+    """Title, a light major grid and the legend: the common end of the line plots."""
     ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.grid(True, which="major", alpha=0.3, lw=1)
+    ax.legend(**legend)
 
 
+@styled
 def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> dict:
     """Draw the curve f, its tangent at x, and the one- and two-sided secants of step ε on ``ax``.
 
@@ -53,33 +94,36 @@ def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> di
     two_sided = (fplus - fminus) / (2 * eps)
     line_x = np.array([x - span, x + span])
     artists = {
-        "curve": ax.plot(grid, [f(t) for t in grid], color="tab:blue", lw=2, label="J(θ)")[0],
-        "tangent": ax.plot(line_x, fx + derivative * (line_x - x), color=TANGENT_COLOR, lw=1,
-                           ls="--", label=f"tangent, slope {derivative:.4f}")[0],
-        "one_sided": ax.plot(line_x, fx + one_sided * (line_x - x), color=ONE_SIDED_COLOR, lw=1.5,
-                             label=f"one-sided secant, slope {one_sided:.4f}")[0],
+        "curve": ax.plot(grid, [f(t) for t in grid], color=BLUE, ls="-", marker="", label="J(θ)")[0],
+        "tangent": ax.plot(line_x, fx + derivative * (line_x - x), color=TANGENT_COLOR, lw=2,
+                           ls="--", marker="", label=f"tangent, slope {derivative:.4f}")[0],
+        "one_sided": ax.plot(line_x, fx + one_sided * (line_x - x), color=ONE_SIDED_COLOR, ls="-.",
+                             marker="", label=f"one-sided secant, slope {one_sided:.4f}")[0],
         "two_sided": ax.plot(line_x, fminus + two_sided * (line_x - (x - eps)), color=TWO_SIDED_COLOR,
-                             lw=1.5, label=f"two-sided secant, slope {two_sided:.4f}")[0],
-        "points": ax.plot([x - eps, x, x + eps], [fminus, fx, fplus], "o", color="black", ms=5)[0],
+                             ls=":", lw=3, marker="", label=f"two-sided secant, slope {two_sided:.4f}")[0],
+        "points": ax.plot([x - eps, x, x + eps], [fminus, fx, fplus], "o", color="black", ms=7)[0],
     }
-    # the rise-over-run triangles whose hypotenuses are the secants
-    artists["one_sided_triangle"] = ax.fill([x, x + eps, x + eps], [fx, fx, fplus],
-                                            color=ONE_SIDED_COLOR, alpha=0.25, lw=0)[0]
+    # the rise-over-run triangles whose hypotenuses are the secants: told apart by hatch direction,
+    # so the overlap reads as cross-hatched rather than as a third colour
+    artists["one_sided_triangle"] = ax.fill([x, x + eps, x + eps], [fx, fx, fplus], facecolor="none",
+                                            edgecolor=ONE_SIDED_COLOR, hatch="//", lw=0)[0]
     artists["two_sided_triangle"] = ax.fill([x - eps, x + eps, x + eps], [fminus, fminus, fplus],
-                                            color=TWO_SIDED_COLOR, alpha=0.15, lw=0)[0]
-    ax.annotate("θ−ε", (x - eps, fminus), textcoords="offset points", xytext=(-22, 6))
-    ax.annotate("θ", (x, fx), textcoords="offset points", xytext=(-4, 8))
-    ax.annotate("θ+ε", (x + eps, fplus), textcoords="offset points", xytext=(4, -14))
+                                            facecolor="none", edgecolor=TWO_SIDED_COLOR, hatch="\\\\", lw=0)[0]
+    ax.annotate("θ−ε", (x - eps, fminus), textcoords="offset points", xytext=(-30, 6))
+    ax.annotate("θ", (x, fx), textcoords="offset points", xytext=(-4, 10))
+    ax.annotate("θ+ε", (x + eps, fplus), textcoords="offset points", xytext=(6, -16))
     ax.set_xlim(x - span, x + span)
     values = artists["curve"].get_ydata()
     ax.set_ylim(min(values) - 0.1 * np.ptp(values), max(values) + 0.1 * np.ptp(values))
     ax.set_xlabel("θ")
     ax.set_ylabel("J(θ)")
     ax.set_title(f"Secants with ε = {eps:.3g} against the tangent at θ = {x:g}")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left")
+    _style_ticks(ax)
     return artists
 
 
+@styled
 def secant_figure(f: Callable, x: float, eps: float, derivative: float, ax=None):
     """The lecture's picture: curve, tangent, one-sided and two-sided secants at θ = x with step ε."""
     fig, ax = _new_axes(ax)
@@ -87,6 +131,7 @@ def secant_figure(f: Callable, x: float, eps: float, derivative: float, ax=None)
     return fig
 
 
+@styled
 def error_vs_step_figure(
     eps_values: Sequence[float],
     errors: Mapping[str, Sequence[float]],
@@ -102,29 +147,35 @@ def error_vs_step_figure(
     """
     fig, ax = _new_axes(ax)
     for label, values in errors.items():
-        ax.loglog(eps_values, values, "o-", ms=4, label=label)
+        ax.loglog(eps_values, values, ms=6, label=label)
     for label, eps in (mark or {}).items():
-        ax.axvline(eps, color="gray", ls=":", lw=1.2, label=label)
+        ax.axvline(eps, color="dimgray", ls=(0, (1, 2)), lw=2, marker="", label=label)
     ax.set_xlabel("step ε")
     ax.set_ylabel(ylabel)
     _finish(ax, title)
     return fig
 
 
-def draw_points(ax, points: Mapping[str, tuple[float, float]], colors: Sequence | None = None) -> list:
-    """Draw one large diamond per entry of ``points`` (label → (ε, error)) on ``ax``; return the lines.
+@styled
+def draw_points(ax, points: Mapping[str, tuple[float, float]], colors: Sequence | None = None,
+                markers: Sequence[str] | None = None) -> list:
+    """Draw one large marker per entry of ``points`` (label → (ε, error)) on ``ax``; return the lines.
 
     Used to show where a particular step (the default step, the slider's ε) lands on a sweep.
-    ``colors`` (optional) gives one colour per point.
+    ``colors`` and ``markers`` (optional) give one colour and one marker per point; by default
+    the points are diamonds, then stars, pentagons … so they differ without colour too.
     """
     lines = []
     for k, (label, (eps, error)) in enumerate(points.items()):
         style = {} if colors is None else {"color": colors[k]}
-        (line,) = ax.plot([eps], [error], "D", ms=8, mec="black", zorder=3, label=label, **style)
+        marker = POINT_MARKERS[k % len(POINT_MARKERS)] if markers is None else markers[k]
+        (line,) = ax.plot([eps], [error], marker=marker, ls="none", ms=13, mec="black", mew=1.5, zorder=3,
+                          label=label, **style)
         lines.append(line)
     return lines
 
 
+@styled
 def step_sweep_figure(
     eps_values: Sequence[float],
     errors: Mapping[str, Sequence[float]],
@@ -136,25 +187,29 @@ def step_sweep_figure(
     """The V-shaped curve: log-log error against ε, one line per scheme, plus marked points.
 
     ``errors`` maps a label to the errors of one sweep (see ``helpers.derivatives.step_sweep``);
-    ``points`` maps a label to one (ε, error) pair drawn as a diamond on top; when it has one
-    entry per line, in the same order, each diamond takes its line's colour.  ε grows to the
+    ``points`` maps a label to one (ε, error) pair drawn as a large marker on top; when it has
+    one entry per line, in the same order, each takes its line's colour and marker.  ε grows to the
     right: truncation error (∝ ε or ε²) is the right arm of the V, round-off (∝ u/ε) the left arm.
     """
     fig = error_vs_step_figure(eps_values, errors, ax=ax, title=title, ylabel=ylabel)
     ax = fig.axes[0] if ax is None else ax
     points = points or {}
     curves = ax.get_lines()[-len(errors):] if errors else []
-    colors = [line.get_color() for line in curves] if len(points) == len(curves) else None
-    draw_points(ax, points, colors)
-    ax.legend(fontsize=8)
+    if len(points) == len(curves):
+        draw_points(ax, points, [line.get_color() for line in curves], [line.get_marker() for line in curves])
+    else:
+        draw_points(ax, points)
+    ax.legend()
     return fig
 
 
-PASS_COLOR = "tab:blue"
-FAIL_COLOR = "tab:red"
+PASS_COLOR = BLUE
+FAIL_COLOR = VERMILLION
+FAIL_HATCH = "xx"  # mismatching bars are hatched as well as coloured
 ZERO_FLOOR = 1e-17  # where a bar of relative error exactly 0 is drawn on the log axis
 
 
+@styled
 def tensor_errors_figure(
     errors: Mapping[str, float],
     tol: float,
@@ -183,32 +238,36 @@ def tensor_errors_figure(
         raise ValueError(f"failing names {sorted(unknown)} are not among the tensors {names}")
     fig, ax = _new_axes(ax)
     heights = np.maximum(values, ZERO_FLOOR)
-    colors = [FAIL_COLOR if name in failing else PASS_COLOR for name in names]
-    bars = ax.bar(names, heights, color=colors, edgecolor="black", lw=0.6)
+    bars = ax.bar(names, heights, edgecolor="black", lw=1)
+    for name, bar in zip(names, bars):
+        bar.set_facecolor(FAIL_COLOR if name in failing else PASS_COLOR)
+        bar.set_hatch(FAIL_HATCH if name in failing else "")
     for bar, value in zip(bars, values):
         label = "0" if value == 0 else f"{value:.1e}"
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
-                    va="bottom", fontsize=8, textcoords="offset points", xytext=(0, 2))
-    ax.axhline(tol, color="black", ls="--", lw=1, label=f"tolerance {tol:.1e}")
+                    va="bottom", fontsize=MIN_FONT_SIZE, textcoords="offset points", xytext=(0, 2))
+    ax.axhline(tol, color="black", ls="--", lw=2, marker="", label=f"tolerance {tol:.1e}")
     ax.set_yscale("log")
     ax.set_ylim(ZERO_FLOOR / 3, max(1e4, heights.max() * 1e4))  # room for the legend
     ax.set_xlabel("tensor")
     ax.set_ylabel("max relative error (log scale)")
     ax.set_title(title)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=FAIL_COLOR), plt.Rectangle((0, 0), 1, 1, color=PASS_COLOR)]
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=FAIL_COLOR, edgecolor="black", hatch=FAIL_HATCH),
+               plt.Rectangle((0, 0), 1, 1, facecolor=PASS_COLOR, edgecolor="black")]
     ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
-              fontsize=8, loc="upper center", ncol=3)
+              loc="upper center", ncol=3)
     return fig
 
 
 THRESHOLD_ZONES = (  # (low, high, label, colour) of the float64 rule of thumb, notebook 03
-    (0.0, 1e-7, "< 1e-7 good", "tab:green"),
-    (1e-7, 1e-5, "1e-7 … 1e-5 look closer", "gold"),
-    (1e-5, 1e-3, "1e-5 … 1e-3 suspicious", "tab:orange"),
-    (1e-3, np.inf, "> 1e-3 almost surely a bug", "tab:red"),
+    (0.0, 1e-7, "< 1e-7 good", GREEN),
+    (1e-7, 1e-5, "1e-7 … 1e-5 look closer", YELLOW),
+    (1e-5, 1e-3, "1e-5 … 1e-3 suspicious", ORANGE),
+    (1e-3, np.inf, "> 1e-3 almost surely a bug", VERMILLION),
 )
 
 
+@styled
 def elementwise_errors_figure(
     relative_errors: Mapping[str, Sequence[float]],
     difference: float | None = None,
@@ -227,19 +286,23 @@ def elementwise_errors_figure(
         raise ValueError("relative_errors is empty; pass one array per tensor, e.g. {'w': errors_w}")
     fig, ax = _new_axes(ax)
     low_limit, high_limit = ZERO_FLOOR / 3, 10.0
-    for low, high, label, color in THRESHOLD_ZONES:
-        ax.axhspan(max(low, low_limit), min(high, high_limit), color=color, alpha=0.12, lw=0, label=label)
+    for low, high, label, color in THRESHOLD_ZONES:  # each zone is named on the plot, not only by colour
+        low, high = max(low, low_limit), min(high, high_limit)
+        ax.axhspan(low, high, color=color, alpha=0.15, lw=0)
+        ax.text(0.99, np.sqrt(low * high), label, transform=ax.get_yaxis_transform(), ha="right",
+                va="center", fontsize=MIN_FONT_SIZE, color="black",
+                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
     start, ticks = 0, []
     for name, values in relative_errors.items():
         values = np.asarray(values, dtype=float).ravel()
         positions = np.arange(start, start + values.size)
         heights = np.maximum(values, ZERO_FLOOR)
-        (line,) = ax.plot(positions, heights, "o", ms=4, label=name)
-        ax.vlines(positions, ZERO_FLOOR, heights, color=line.get_color(), lw=1)
+        (line,) = ax.plot(positions, heights, ls="none", ms=7, label=name)
+        ax.vlines(positions, ZERO_FLOOR, heights, color=line.get_color(), lw=2)
         ticks.append((positions.mean(), name))
         start += values.size
     if difference is not None:
-        ax.axhline(max(difference, ZERO_FLOOR), color="black", ls="--", lw=1,
+        ax.axhline(max(difference, ZERO_FLOOR), color="black", ls="--", lw=2, marker="",
                    label=f"norm-wise difference {difference:.1e}")
     ax.set_yscale("log")
     ax.set_ylim(low_limit, high_limit)
@@ -247,10 +310,11 @@ def elementwise_errors_figure(
     ax.set_xlabel("gradient entry")
     ax.set_ylabel("relative error (log scale)")
     ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower left", ncol=2)
+    ax.legend(loc="lower left", ncol=3)
     return fig
 
 
+@styled
 def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[float]], ax=None,
                       title: str = "Cost of a gradient check against the number of parameters N"):
     """Log-log plot of the time of each kind of check (one line with markers per entry of
@@ -259,13 +323,14 @@ def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[fl
     (2 evaluations per direction)."""
     fig, ax = _new_axes(ax)
     for label, values in seconds.items():
-        ax.loglog(n_params, values, "o-", ms=4, label=label)
+        ax.loglog(n_params, values, ms=6, label=label)
     ax.set_xlabel("number of parameters N")
     ax.set_ylabel("seconds")
     _finish(ax, title)
     return fig
 
 
+@styled
 def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_directions: int | None = None,
                             ax=None, title: str = "How often one random direction misses one wrong element"):
     """Measured fraction of single random directions that miss an error against the theory.
@@ -286,11 +351,12 @@ def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_
         raise ValueError("missed must be fractions in [0, 1] (directions that passed / directions tried)")
     fig, ax = _new_axes(ax)
     grid = np.geomspace(r.min() / 2, r.max() * 2, 200)
-    ax.plot(grid, 2 / np.pi * np.arctan(1 / grid), color="black", ls="--", lw=1.5,
+    ax.plot(grid, 2 / np.pi * np.arctan(1 / grid), color="black", ls="--", marker="",
             label="theory (2/π)·arctan(1/r)")
     errors = None if n_directions is None else 2 * np.sqrt(p * (1 - p) / n_directions)
     label = "measured" if n_directions is None else f"measured, {n_directions} directions (±2 s.e.)"
-    ax.errorbar(r, p, yerr=errors, fmt="o", ms=6, color=FAIL_COLOR, capsize=3, label=label)
+    ax.errorbar(r, p, yerr=errors, fmt="o", ls="none", ms=8, color=FAIL_COLOR, elinewidth=2, capsize=4,
+                capthick=2, label=label)
     ax.set_xscale("log")
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("size of the error  r = |e| / (rtol·‖∇J‖)")

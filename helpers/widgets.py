@@ -94,11 +94,11 @@ def epsilon_slider(f: Callable, x: float, derivative: float, eps: float = 0.3,
 
 
 class StepSweepExplorer(_EpsilonFigure):
-    """An ε slider (log scale) moving a diamond along the V-shaped error curve of each scheme.
+    """An ε slider (log scale) moving a marker along the V-shaped error curve of each scheme.
 
     The curve is one sweep of ``helpers.derivatives.step_sweep`` on a grid of ``points_per_decade``
     steps per decade from ``eps_max`` down to ``eps_min``; the slider moves on the same grid, so
-    the diamonds sit on the curve.  ``explorer.widget`` is what to display (slider, a line of
+    the markers sit on the curve.  ``explorer.widget`` is what to display (slider, a line of
     text with the errors at the current ε, the figure); ``explorer.figure`` is the figure shown
     (a new plain ``matplotlib.figure.Figure`` after every change); ``explorer.text`` the line of text.
     """
@@ -126,7 +126,7 @@ class StepSweepExplorer(_EpsilonFigure):
     def current_errors(self) -> dict[str, float]:
         """Relative error of each scheme at the current ε (label → error).
 
-        On a grid step (the slider's own positions) this is the curve's value, so the diamond
+        On a grid step (the slider's own positions) this is the curve's value, so the marker
         sits exactly on the curve; between grid steps it is computed afresh.
         """
         nearest = int(np.argmin(np.abs(np.log10(self.eps_values) - np.log10(self.eps))))
@@ -142,7 +142,7 @@ class StepSweepExplorer(_EpsilonFigure):
         return f"ε = {self.eps:.1e}   relative error   " + ",   ".join(parts)
 
     def draw(self) -> Figure:
-        """A new figure for the current ε (no display): the sweep plus one diamond per scheme."""
+        """A new figure for the current ε (no display): the sweep plus one marker per scheme."""
         figure = Figure(figsize=FIGSIZE, dpi=DPI)
         points = {f"{label} at ε = {self.eps:.1e}": (self.eps, error)
                   for label, error in self.current_errors().items()}

@@ -36,7 +36,7 @@ def test_error_vs_step_figure_is_log_log_with_one_line_per_scheme():
         lines = ax.get_lines()
         assert len(lines) == 3
         assert [len(line.get_xdata()) for line in lines[:2]] == [4, 4]
-        assert lines[0].get_marker() == "o"
+        assert lines[0].get_marker() != lines[1].get_marker()  # told apart without colour
         assert np.allclose(lines[1].get_ydata(), errors["central"])
     finally:
         plt.close(fig)
@@ -68,9 +68,9 @@ def test_step_sweep_figure_has_one_line_per_scheme_and_one_diamond_per_point():
         lines = ax.get_lines()
         assert len(lines) == 4
         assert [len(line.get_xdata()) for line in lines] == [15, 15, 1, 1]
-        assert [line.get_marker() for line in lines] == ["o", "o", "D", "D"]
+        assert [line.get_marker() for line in lines] == ["o", "s", "o", "s"]  # each point in its line's shape
         assert np.allclose(lines[3].get_xdata(), [6.06e-6]) and np.allclose(lines[3].get_ydata(), [4.7e-12])
-        # one diamond per line: each takes its line's colour
+        # one point per line: each takes its line's colour
         assert lines[2].get_color() == lines[0].get_color()
         assert lines[3].get_color() == lines[1].get_color()
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [*errors, *points]
@@ -108,7 +108,7 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
     import matplotlib.colors as mcolors
     import pytest
 
-    from helpers.plots import tensor_errors_figure
+    from helpers.plots import FAIL_COLOR, tensor_errors_figure
 
     errors = {"W1": 3e-9, "b1": 0.75, "W2": 0.5, "b2": 0.0, "W3": 1e-10, "b3": 2e-11}
     fig = tensor_errors_figure(errors, tol=1e-7)
@@ -117,8 +117,9 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
         assert ax.get_yscale() == "log"
         bars = ax.patches
         assert [t.get_text() for t in ax.get_xticklabels()] == list(errors)
-        red = [name for name, bar in zip(errors, bars) if mcolors.same_color(bar.get_facecolor(), "tab:red")]
+        red = [name for name, bar in zip(errors, bars) if mcolors.same_color(bar.get_facecolor(), FAIL_COLOR)]
         assert red == ["b1", "W2"]
+        assert [bar.get_hatch() or "" for bar in bars] == ["", "xx", "xx", "", "", ""]  # not by colour alone
         assert np.isclose(bars[1].get_height(), 0.75) and bars[3].get_height() > 0  # 0 drawn at a floor
         labels = [t.get_text() for t in ax.texts]
         assert labels == ["3.0e-09", "7.5e-01", "5.0e-01", "0", "1.0e-10", "2.0e-11"]
@@ -127,7 +128,7 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
         plt.close(fig)
     fig = tensor_errors_figure(errors, tol=1e-7, failing=["W2"])
     try:
-        colors = [mcolors.same_color(bar.get_facecolor(), "tab:red") for bar in fig.axes[0].patches]
+        colors = [mcolors.same_color(bar.get_facecolor(), FAIL_COLOR) for bar in fig.axes[0].patches]
         assert colors == [False, False, True, False, False, False]
     finally:
         plt.close(fig)
@@ -141,7 +142,7 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
 
 import pytest  # noqa: E402
 
-from helpers.plots import elementwise_errors_figure  # noqa: E402
+from helpers.plots import THRESHOLD_ZONES, elementwise_errors_figure  # noqa: E402
 
 
 def test_elementwise_errors_figure_has_one_stem_series_per_tensor_zones_and_the_difference():
@@ -150,12 +151,13 @@ def test_elementwise_errors_figure_has_one_stem_series_per_tensor_zones_and_the_
     try:
         (ax,) = fig.axes
         assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
-        markers = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        markers = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
         assert [line.get_label() for line in markers] == ["w", "b"]
         assert np.allclose(markers[0].get_xdata(), [0, 1, 2, 3]) and np.allclose(markers[1].get_xdata(), [4])
         assert np.allclose(markers[0].get_ydata(), [1e-10, 1e-17, 3e-9, 2e-11])  # the exact 0 drawn at 1e-17
         assert len(ax.collections) == 2  # one set of stems per tensor
-        assert len(ax.patches) == 4      # the four threshold zones
+        assert len(ax.patches) == 4      # the four threshold zones, each named on the plot
+        assert [t.get_text() for t in ax.texts] == [zone[2] for zone in THRESHOLD_ZONES]
         (dashed,) = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
         assert np.allclose(dashed.get_ydata(), 2.1e-6)
         assert dashed.get_label() == "norm-wise difference 2.1e-06"
@@ -222,3 +224,66 @@ def test_miss_probability_figure_draws_measurements_and_the_arctan_theory():
         miss_probability_figure(ratios, [0.5, 1.5, 0.0])
     with pytest.raises(ValueError, match="positive"):
         miss_probability_figure([0.0, 1.0, 2.0], missed)
+
+
+# --- the presentation style: every figure legible on a projector and readable without colour ------
+
+from matplotlib.text import Text  # noqa: E402
+
+from helpers import plots  # noqa: E402
+
+SAMPLE_FIGURES = {  # one call per public figure function, with data like the notebooks'
+    "secant_figure": lambda: plots.secant_figure(cube, 1.0, 0.3, 3.0),
+    "error_vs_step_figure": lambda: plots.error_vs_step_figure(
+        [1e-1, 1e-2, 1e-3], {"one-sided": [3e-1, 3e-2, 3e-3], "two-sided": [1e-2, 1e-4, 1e-6]},
+        mark={"default": 6e-6}),
+    "step_sweep_figure": lambda: plots.step_sweep_figure(
+        [1e-1, 1e-2, 1e-3], {"forward": [1e-1, 1e-2, 1e-3], "central": [1e-2, 1e-4, 1e-6]},
+        points={"f": (1e-2, 1e-2), "c": (1e-2, 1e-4)}),
+    "tensor_errors_figure": lambda: plots.tensor_errors_figure({"W1": 1e-10, "b1": 0.5}, tol=1e-7),
+    "elementwise_errors_figure": lambda: plots.elementwise_errors_figure(
+        {"w": [1e-10, 2e-9], "b": [0.3]}, difference=1e-3),
+    "check_cost_figure": lambda: plots.check_cost_figure(
+        [10, 100], {"full": [1e-3, 1e-1], "sampled": [1e-4, 2e-4], "directional": [1e-5, 1e-5]}),
+    "miss_probability_figure": lambda: plots.miss_probability_figure([0.1, 1.0], [0.9, 0.5], n_directions=100),
+}
+
+
+def test_every_public_figure_function_has_a_style_sample():
+    assert sorted(SAMPLE_FIGURES) == sorted(name for name in plots.__all__ if name.endswith("_figure"))
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_FIGURES))
+def test_every_figure_meets_the_presentation_minimums(name):
+    fig = SAMPLE_FIGURES[name]()
+    try:
+        fig.canvas.draw()  # tick labels exist only once drawn
+        assert fig.dpi >= 110 and fig.get_size_inches()[0] * fig.dpi >= 800
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        assert texts
+        small = {t.get_text(): t.get_fontsize() for t in texts if t.get_fontsize() < plots.MIN_FONT_SIZE}
+        assert not small, f"{name}: text below {plots.MIN_FONT_SIZE} pt: {small}"
+        for ax in fig.axes:
+            drawn = [line for line in ax.get_lines() if line.get_linestyle() != "None"]
+            thin = [(line.get_label(), line.get_linewidth()) for line in drawn
+                    if line.get_linewidth() < plots.MIN_LINE_WIDTH]
+            assert not thin, f"{name}: lines thinner than {plots.MIN_LINE_WIDTH} pt: {thin}"
+            # curves with a legend entry differ by more than colour: line style or marker
+            shapes = [(str(line.get_linestyle()), line.get_marker(), line.get_linewidth())
+                      for line in ax.get_lines() if not line.get_label().startswith("_")]
+            assert len(shapes) == len(set(shapes)), f"{name}: two curves differ only by colour: {shapes}"
+    finally:
+        plt.close(fig)
+
+
+def test_the_style_is_the_one_the_figures_use_and_its_colours_are_okabe_ito():
+    assert plots.STYLE["figure.dpi"] >= 110 and plots.STYLE["lines.linewidth"] >= plots.MIN_LINE_WIDTH
+    assert min(plots.STYLE[k] for k in ("font.size", "legend.fontsize", "xtick.labelsize")) >= plots.MIN_FONT_SIZE
+    cycle = list(plots.CYCLE)
+    assert len({c["linestyle"] if isinstance(c["linestyle"], str) else str(c["linestyle"]) for c in cycle}) \
+        == len({c["marker"] for c in cycle}) == len({c["color"] for c in cycle}) == len(cycle)
+    okabe_ito = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"}
+    assert {c["color"] for c in cycle} <= okabe_ito
+    before = dict(plt.rcParams)
+    plt.close(plots.secant_figure(cube, 1.0, 0.3, 3.0))
+    assert dict(plt.rcParams) == before  # the style applies inside the figure functions only

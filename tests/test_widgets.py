@@ -55,8 +55,9 @@ from helpers.derivatives import step_sweep  # noqa: E402
 from helpers.widgets import StepSweepExplorer, step_sweep_slider  # noqa: E402
 
 
-def diamonds(explorer):
-    return [line for line in explorer.figure.axes[0].get_lines() if line.get_marker() == "D"]
+def points(explorer):
+    """The large markers, one per scheme, at the slider's ε (the lines with a single point)."""
+    return [line for line in explorer.figure.axes[0].get_lines() if len(line.get_xdata()) == 1]
 
 
 def test_step_sweep_slider_builds_on_a_quarter_decade_grid():
@@ -69,8 +70,8 @@ def test_step_sweep_slider_builds_on_a_quarter_decade_grid():
     assert np.isclose(explorer.slider.step, 0.25)
     (ax,) = explorer.figure.axes
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    assert len(ax.get_lines()) == 4  # two curves, two diamonds
-    central = diamonds(explorer)[1]
+    assert len(ax.get_lines()) == 4  # two curves, two points
+    central = points(explorer)[1]
     assert np.isclose(central.get_xdata()[0], 1e-5)
     assert np.isclose(central.get_ydata()[0], 2.155e-11, rtol=1e-3)
 
@@ -80,7 +81,7 @@ def printed_error(text, label):
     return float(re.search(rf"{label}: ([0-9.e+-]+)", text).group(1))
 
 
-def test_moving_epsilon_moves_the_diamonds_and_the_printed_errors():
+def test_moving_epsilon_moves_the_points_and_the_printed_errors():
     explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-5)
     first = explorer.figure
     assert explorer.text.startswith("ε = 1.0e-05")
@@ -88,7 +89,7 @@ def test_moving_epsilon_moves_the_diamonds_and_the_printed_errors():
     assert 1e-12 < printed_error(explorer.text, "central difference") < 1e-9
     explorer.slider.value = 1e-8
     assert explorer.figure is not first
-    forward, central = diamonds(explorer)
+    forward, central = points(explorer)
     assert np.allclose([forward.get_xdata()[0], central.get_xdata()[0]], 1e-8)
     assert 1e-10 < forward.get_ydata()[0] < 1e-8  # the forward V's bottom: round-off ≈ truncation
     assert explorer.label.value == explorer.text
@@ -96,9 +97,9 @@ def test_moving_epsilon_moves_the_diamonds_and_the_printed_errors():
     assert printed_error(explorer.label.value, "forward difference") == pytest.approx(forward.get_ydata()[0], rel=0.01)
 
 
-def test_diamonds_sit_on_the_curve_on_grid_steps_and_are_computed_between():
+def test_points_sit_on_the_curve_on_grid_steps_and_are_computed_between():
     explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-5)
-    for k in (9, 30, 50):  # grid steps: the diamond is the curve's own value
+    for k in (9, 30, 50):  # grid steps: the point is the curve's own value
         explorer.slider.value = explorer.eps_values[k]
         for label, error in explorer.current_errors().items():
             assert error == explorer.errors[label][k]
