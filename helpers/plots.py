@@ -332,14 +332,14 @@ def check_cost_figure(n_params: Sequence[int], seconds: Mapping[str, Sequence[fl
 
 @styled
 def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_directions: int | None = None,
-                            ax=None, title: str = "How often one random direction misses one wrong element"):
-    """Measured fraction of single random directions that miss an error against the theory.
+                            ax=None, title: str | None = None, k: int = 1):
+    """Measured fraction of random directions that miss an error against the theory.
 
     ``ratios`` are r = |e| / (rtol·‖∇J‖) for an error e planted in one element, ``missed`` the
-    measured fraction of directions that passed at each r (same length, each in [0, 1]).  Drawn
-    on a log r axis: the measurements as markers (with ±2 binomial standard errors
-    2·√(p(1−p)/n) when ``n_directions`` is given) and the theory P(miss) = (2/π)·arctan(1/r) as
-    a dashed line.
+    measured fraction of trials that passed at each r (same length, each in [0, 1]); a trial is
+    ``k`` independent random directions, and it misses when all k do.  Drawn on a log r axis: the
+    measurements as markers (with ±2 binomial standard errors 2·√(p(1−p)/n) when the number of
+    trials ``n_directions`` is given) and the theory P(miss) = ((2/π)·arctan(1/r))ᵏ as a dashed line.
     """
     r = np.asarray(ratios, dtype=float)
     p = np.asarray(missed, dtype=float)
@@ -349,17 +349,24 @@ def miss_probability_figure(ratios: Sequence[float], missed: Sequence[float], n_
         raise ValueError("ratios must be positive: r = |e| / (rtol·‖∇J‖) for each planted error e")
     if np.any((p < 0) | (p > 1)) or not np.all(np.isfinite(p)):
         raise ValueError("missed must be fractions in [0, 1] (directions that passed / directions tried)")
+    if not (isinstance(k, (int, np.integer)) and k >= 1):
+        raise ValueError(f"k must be a positive integer (directions per trial), got {k!r}")
     fig, ax = _new_axes(ax)
     grid = np.geomspace(r.min() / 2, r.max() * 2, 200)
-    ax.plot(grid, 2 / np.pi * np.arctan(1 / grid), color="black", ls="--", marker="",
-            label="theory (2/π)·arctan(1/r)")
+    power = "" if k == 1 else f"^{k}"
+    ax.plot(grid, (2 / np.pi * np.arctan(1 / grid)) ** k, color="black", ls="--", marker="",
+            label=f"theory ((2/π)·arctan(1/r)){power}" if k > 1 else "theory (2/π)·arctan(1/r)")
     errors = None if n_directions is None else 2 * np.sqrt(p * (1 - p) / n_directions)
-    label = "measured" if n_directions is None else f"measured, {n_directions} directions (±2 s.e.)"
+    trials = "directions" if k == 1 else f"groups of {k} directions"
+    label = "measured" if n_directions is None else f"measured, {n_directions} {trials} (±2 s.e.)"
     ax.errorbar(r, p, yerr=errors, fmt="o", ls="none", ms=8, color=FAIL_COLOR, elinewidth=2, capsize=4,
                 capthick=2, label=label)
     ax.set_xscale("log")
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("size of the error  r = |e| / (rtol·‖∇J‖)")
-    ax.set_ylabel("fraction of directions that miss it")
+    ax.set_ylabel("fraction of directions that miss it" if k == 1 else f"fraction of {k} directions all missing it")
+    if title is None:
+        title = ("How often one random direction misses one wrong element" if k == 1
+                 else f"How often {k} random directions all miss one wrong element")
     _finish(ax, title)
     return fig

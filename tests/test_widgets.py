@@ -123,3 +123,158 @@ def test_step_sweep_slider_refuses_a_bad_range():
         step_sweep_slider(np.exp, 1.0, np.e, eps=1.0)
     with pytest.raises(ValueError, match="points_per_decade"):
         step_sweep_slider(np.exp, 1.0, np.e, points_per_decade=0)
+
+
+# --- notebook 06: ε along a measured V (SweepExplorer) --------------------------------------------
+
+from helpers.widgets import (  # noqa: E402
+    BugSizeExplorer,
+    DirectionsExplorer,
+    PrecisionExplorer,
+    SweepExplorer,
+    bug_size_slider,
+    directions_slider,
+    missed_by_k,
+    precision_toggle,
+    sweep_slider,
+)
+
+EPS_DECADES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+V_CURVE = {"correct": [1.7e-6, 1.7e-8, 3e-10, 1e-9, 1e-8], "bugs": [0.285] * 5}
+
+
+def test_sweep_slider_moves_one_marker_per_curve_along_the_measured_values():
+    explorer = sweep_slider(EPS_DECADES, V_CURVE, eps=1e-4, title="network")
+    assert isinstance(explorer, SweepExplorer) and explorer.slider.continuous_update is False
+    assert np.isclose(explorer.slider.step, 1.0)  # one decade per step, the grid's own spacing
+    assert explorer.current_errors() == {"correct": 3e-10, "bugs": 0.285}
+    assert explorer.text == "ε = 1.0e-04   correct: 3.00e-10,   bugs: 2.85e-01"
+    explorer.slider.value = 1e-6
+    correct, bugs = points(explorer)
+    assert np.isclose(correct.get_xdata()[0], 1e-6) and correct.get_ydata()[0] == 1e-8
+    assert bugs.get_ydata()[0] == 0.285 and explorer.label.value.startswith("ε = 1.0e-06")
+    assert explorer.figure.axes[0].get_title() == "network"
+    assert plt.get_fignums() == []
+
+
+def test_sweep_slider_refuses_an_uneven_grid_and_curves_of_the_wrong_length():
+    with pytest.raises(ValueError, match="evenly spaced in log"):
+        sweep_slider([1e-2, 1e-3, 1e-5], {"a": [1, 2, 3]})
+    with pytest.raises(ValueError, match="one value per step"):
+        sweep_slider(EPS_DECADES, {"a": [1, 2, 3]})
+    with pytest.raises(ValueError, match="eps_min"):
+        sweep_slider(EPS_DECADES, V_CURVE, eps=1.0)
+
+
+# --- notebook 03: the same correct gradient in float64 and float32 --------------------------------
+
+def J03(theta):
+    return theta[0] ** 2 * theta[1] + np.sin(theta[2]) + theta[3] ** 3 - 3 * theta[3]
+
+
+def grad_J03(theta):
+    return np.array([2 * theta[0] * theta[1], theta[0] ** 2, np.cos(theta[2]), 3 * theta[3] ** 2 - 3])
+
+
+def test_precision_toggle_shows_float32_round_off_where_float64_is_good():
+    theta = np.array([1.5, -0.7, 0.4, 2.0])
+    saved = theta.copy()
+    explorer = precision_toggle(J03, theta, grad_J03(theta))
+    assert isinstance(explorer, PrecisionExplorer)
+    assert explorer.widget.children == (explorer.toggle, explorer.label, explorer.output)
+    errors64, difference64 = explorer.result()
+    assert difference64 < 1e-7 and "float64" in explorer.text and "< 1e-7 good" in explorer.text
+    first = explorer.figure
+    explorer.toggle.value = "float32"
+    assert explorer.figure is not first
+    errors32, difference32 = explorer.result()
+    assert difference32 > 100 * difference64 and difference32 > 1e-7
+    assert "float32" in explorer.label.value and "good" not in explorer.label.value
+    assert max(errors32["θ"]) > 1e-7 > max(errors64["θ"])
+    assert "float32" in explorer.figure.axes[0].get_title()
+    np.testing.assert_array_equal(theta, saved)
+    assert theta.dtype == np.float64  # the caller's array is never cast in place
+    assert plt.get_fignums() == []
+
+
+def test_precision_toggle_takes_dicts_and_refuses_other_dtypes():
+    params = {"a": np.array([1.0, 2.0]), "b": np.array([0.5])}
+    loss = lambda p: float(np.sum(p["a"] ** 2) + 3 * p["b"][0])  # noqa: E731
+    explorer = precision_toggle(loss, params, {"a": 2 * params["a"], "b": np.array([3.0])}, eps=1e-4)
+    assert set(explorer.result()[0]) == {"a", "b"} and "ε = 1e-04" in explorer.text
+    with pytest.raises(ValueError, match="'float64' or 'float32'"):
+        precision_toggle(loss, params, params, dtype="float16")
+
+
+# --- notebook 04: the size of a planted bug against the verdict -----------------------------------
+
+def neuron_problem():
+    from helpers.network import neuron_backward, neuron_forward, neuron_init
+
+    X, Y, params = neuron_init(n_features=3, m=5, seed=0)
+    grads = neuron_backward(X, Y, neuron_forward(X, Y, params)[1])
+    return (lambda p: neuron_forward(X, Y, p)[0]), params, grads
+
+
+def test_bug_size_slider_passes_a_bug_below_the_tolerance_and_fails_one_above():
+    loss, params, grads = neuron_problem()
+    saved = {k: v.copy() for k, v in grads.items()}
+    explorer = bug_size_slider(loss, params, grads, "w", index=1, size=1e-3)
+    assert isinstance(explorer, BugSizeExplorer) and explorer.slider.continuous_update is False
+    assert explorer.report.status == "failed" and explorer.report.failing_params == ["w"]
+    assert "FAILED" in explorer.html.value and "FAILED" in explorer.figure.axes[0].get_title()
+    wrong = explorer.grads_with_bug()
+    assert np.isclose(wrong["w"][1, 0], grads["w"][1, 0] * 1.001)
+    assert np.array_equal(np.delete(wrong["w"], 1), np.delete(grads["w"], 1))
+    explorer.slider.value = 1e-8  # far below rtol = 6.1e-6: indistinguishable from round-off
+    assert explorer.report.status == "passed" and "PASSED" in explorer.html.value
+    assert "w[1, 0]" in explorer.figure.axes[0].get_title()
+    for name in grads:
+        np.testing.assert_array_equal(grads[name], saved[name])
+    assert plt.get_fignums() == []
+
+
+def test_bug_size_slider_refuses_an_unknown_tensor_and_a_zero_element():
+    loss, params, grads = neuron_problem()
+    with pytest.raises(ValueError, match="name must be one of the tensors"):
+        bug_size_slider(loss, params, grads, "W9")
+    grads = {**grads, "b": np.zeros((1, 1))}
+    with pytest.raises(ValueError, match="is 0"):
+        bug_size_slider(loss, params, grads, "b")
+    with pytest.raises(ValueError, match="size_min"):
+        bug_size_slider(loss, params, grads, "w", size=10.0)
+
+
+# --- notebook 07: k random directions against the miss rate -----------------------------------------
+
+def test_missed_by_k_counts_groups_of_k_directions_that_all_missed():
+    passed = np.array([[True, True, True, False, True, True, False],
+                       [False, False, False, False, False, False, False]])
+    assert missed_by_k(passed, 1).tolist() == [5 / 7, 0.0]
+    assert missed_by_k(passed, 2).tolist() == [2 / 3, 0.0]  # (T,T) (T,F) (T,T); the 7th is left out
+    assert missed_by_k(passed, 3).tolist() == [0.5, 0.0]    # (T,T,T) (F,T,T)
+    with pytest.raises(ValueError, match="k must be an integer from 1"):
+        missed_by_k(passed, 8)
+    with pytest.raises(ValueError, match="2-D"):
+        missed_by_k(passed[0], 1)
+
+
+def test_directions_slider_draws_the_theory_to_the_power_k_and_the_grouped_measurement():
+    rng = np.random.default_rng(0)
+    ratios = np.array([0.1, 1.0, 10.0])
+    p_miss = 2 / np.pi * np.arctan(1 / ratios)
+    passed = rng.random((3, 400)) < p_miss[:, None]
+    explorer = directions_slider(ratios, passed, k=1, k_max=5)
+    assert isinstance(explorer, DirectionsExplorer) and explorer.slider.continuous_update is False
+    explorer.slider.value = 3
+    ax = explorer.figure.axes[0]
+    theory = [line for line in ax.get_lines() if line.get_label().startswith("theory")][0]
+    x, y = theory.get_xdata(), theory.get_ydata()
+    assert np.allclose(y, (2 / np.pi * np.arctan(1 / x)) ** 3)
+    measured = ax.containers[0].lines[0]
+    assert np.allclose(measured.get_ydata(), missed_by_k(passed, 3))
+    assert "3 random directions" in ax.get_title() and explorer.label.value.startswith("k = 3")
+    assert "P = 0.50^3 = 0.12" in explorer.text
+    with pytest.raises(ValueError, match="one row per ratio"):
+        directions_slider(ratios[:2], passed)
+    assert plt.get_fignums() == []
