@@ -59,15 +59,21 @@ def styled(draw: Callable) -> Callable:
     return draw_styled
 
 
-def _style_ticks(ax) -> None:
-    # tick labels are created when the figure is drawn, after the style's context has ended
+def _style_axes(ax) -> None:
+    """The style's parts an axes fixes when it is made, for axes made outside ``STYLE`` (a widget's
+    figure, the caller's ``ax``): the curve cycle (while the axes is empty), label and tick sizes.
+    Tick labels are created when the figure is drawn, after the style's context has ended."""
+    if not (ax.get_lines() or ax.patches or ax.collections):
+        ax.set_prop_cycle(CYCLE)
+    ax.xaxis.label.set_fontsize(FONT_SIZE)
+    ax.yaxis.label.set_fontsize(FONT_SIZE)
     ax.tick_params(labelsize=MIN_FONT_SIZE, width=1.2, length=5)
 
 
 def _new_axes(ax=None, figsize=FIGSIZE):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, dpi=DPI)
-    _style_ticks(ax)
+    _style_axes(ax)
     return ax.figure, ax
 
 
@@ -87,6 +93,7 @@ def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> di
     "one_sided_triangle", "two_sided_triangle"}).  Slopes: tangent f'(x); one-sided (f(x+ε) − f(x))/ε;
     two-sided (f(x+ε) − f(x−ε))/2ε.
     """
+    _style_axes(ax)
     span = max(2.5 * eps, 0.5)
     grid = np.linspace(x - span, x + span, 200)
     fx, fplus, fminus = f(x), f(x + eps), f(x - eps)
@@ -119,7 +126,6 @@ def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> di
     ax.set_ylabel("J(θ)")
     ax.set_title(f"Secants with ε = {eps:.3g} against the tangent at θ = {x:g}")
     ax.legend(loc="upper left")
-    _style_ticks(ax)
     return artists
 
 

@@ -228,7 +228,7 @@ def test_miss_probability_figure_draws_measurements_and_the_arctan_theory():
 
 # --- the presentation style: every figure legible on a projector and readable without colour ------
 
-from matplotlib.text import Text  # noqa: E402
+from presentation import assert_presentable  # noqa: E402
 
 from helpers import plots  # noqa: E402
 
@@ -257,23 +257,18 @@ def test_every_public_figure_function_has_a_style_sample():
 def test_every_figure_meets_the_presentation_minimums(name):
     fig = SAMPLE_FIGURES[name]()
     try:
-        fig.canvas.draw()  # tick labels exist only once drawn
-        assert fig.dpi >= 110 and fig.get_size_inches()[0] * fig.dpi >= 800
-        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-        assert texts
-        small = {t.get_text(): t.get_fontsize() for t in texts if t.get_fontsize() < plots.MIN_FONT_SIZE}
-        assert not small, f"{name}: text below {plots.MIN_FONT_SIZE} pt: {small}"
-        for ax in fig.axes:
-            drawn = [line for line in ax.get_lines() if line.get_linestyle() != "None"]
-            thin = [(line.get_label(), line.get_linewidth()) for line in drawn
-                    if line.get_linewidth() < plots.MIN_LINE_WIDTH]
-            assert not thin, f"{name}: lines thinner than {plots.MIN_LINE_WIDTH} pt: {thin}"
-            # curves with a legend entry differ by more than colour: line style or marker
-            shapes = [(str(line.get_linestyle()), line.get_marker(), line.get_linewidth())
-                      for line in ax.get_lines() if not line.get_label().startswith("_")]
-            assert len(shapes) == len(set(shapes)), f"{name}: two curves differ only by colour: {shapes}"
+        assert_presentable(fig, name)
     finally:
         plt.close(fig)
+
+
+def test_a_figure_drawn_on_plain_axes_made_outside_the_style_meets_it_too():
+    from matplotlib.figure import Figure
+
+    ax = Figure(figsize=plots.FIGSIZE, dpi=plots.DPI).add_subplot()  # as a widget makes it
+    plots.elementwise_errors_figure({"w": [1e-10, 2e-9], "b": [0.3]}, difference=1e-3, ax=ax)
+    assert_presentable(ax.figure, "elementwise_errors_figure on plain axes")
+    assert [line.get_marker() for line in ax.get_lines()[:2]] == ["o", "s"]  # the style's cycle
 
 
 def test_the_style_is_the_one_the_figures_use_and_its_colours_are_okabe_ito():

@@ -274,7 +274,26 @@ def test_directions_slider_draws_the_theory_to_the_power_k_and_the_grouped_measu
     measured = ax.containers[0].lines[0]
     assert np.allclose(measured.get_ydata(), missed_by_k(passed, 3))
     assert "3 random directions" in ax.get_title() and explorer.label.value.startswith("k = 3")
-    assert "P = 0.50^3 = 0.12" in explorer.text
+    expected = f"k = 3: an error of r = 0.1 slipped through all 3 directions in {missed_by_k(passed, 3)[0]:.0%} "
+    assert explorer.text == expected + f"of the groups (theory {p_miss[0] ** 3:.0%})"
     with pytest.raises(ValueError, match="one row per ratio"):
         directions_slider(ratios[:2], passed)
     assert plt.get_fignums() == []
+
+
+def test_every_widget_figure_meets_the_presentation_minimums():
+    from presentation import assert_presentable
+
+    loss, params, grads = neuron_problem()
+    theta = np.array([1.5, -0.7, 0.4, 2.0])
+    passed = np.random.default_rng(0).random((3, 40)) < 0.5
+    explorers = {
+        "epsilon_slider": epsilon_slider(cube, 1.0, 3.0),
+        "step_sweep_slider": step_sweep_slider(np.exp, 1.0, np.e),
+        "sweep_slider": sweep_slider(EPS_DECADES, V_CURVE),
+        "precision_toggle": precision_toggle(J03, theta, grad_J03(theta), dtype="float32"),
+        "bug_size_slider": bug_size_slider(loss, params, grads, "w"),
+        "directions_slider": directions_slider([0.1, 1.0, 10.0], passed, k=2),
+    }
+    for name, explorer in explorers.items():
+        assert_presentable(explorer.figure, name)
