@@ -6,11 +6,12 @@ for a fixed value, in a normal cell beside the widget.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import clear_output, display
 from matplotlib.figure import Figure
 
 from .derivatives import step_sweep
@@ -39,6 +40,16 @@ def _check_range(eps: float, eps_min: float, eps_max: float, name: str = "eps") 
         )
 
 
+def png_output(figure: Figure) -> dict:
+    """A figure as one display_data output (PNG, as the inline backend draws it: tight box)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    width, height = (figure.get_size_inches() * figure.dpi).round().astype(int)
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                     "text/plain": f"<Figure size {width}x{height} with {len(figure.axes)} Axes>"}}
+
+
 def _new_figure() -> Figure:
     """A plain figure (not registered with pyplot, so redraws never pile up open figures)."""
     return Figure(figsize=FIGSIZE, dpi=DPI)
@@ -55,10 +66,7 @@ class _LiveFigure:
         self.output = widgets.Output()
         self.widget = widgets.VBox([control, *above, self.output])
         control.observe(self._on_change, names="value")
-        self._update_text()
-        self.figure = self.draw()
-        with self.output:  # the first draw: no clear_output (nbval and fresh views)
-            display(self.figure)
+        self.redraw()
 
     def draw(self) -> Figure:
         raise NotImplementedError
@@ -69,9 +77,11 @@ class _LiveFigure:
     def redraw(self) -> None:
         self._update_text()
         self.figure = self.draw()
-        with self.output:
-            clear_output(wait=True)
-            display(self.figure)
+        # The figure goes into the Output widget's own state, in one assignment (no flicker):
+        # unlike `with output: display(...)`, which relies on the front end to route the kernel's
+        # messages, this works wherever the widget's state reaches — JupyterLab, Colab, nbclient,
+        # nbval (where a routed display would land in the cell's own output).
+        self.output.outputs = (png_output(self.figure),)
 
     def _on_change(self, change) -> None:
         self.redraw()
@@ -272,18 +282,20 @@ class PrecisionExplorer(_LiveFigure):
     def dtype(self) -> str:
         return str(self.toggle.value)
 
-    def result(self) -> tuple[dict[str, np.ndarray], float]:
-        """(element-wise relative errors by tensor, norm-wise difference) in the current precision."""
-        if self.dtype not in self._results:
+    def result(self, dtype: str | None = None) -> tuple[dict[str, np.ndarray], float]:
+        """(element-wise relative errors by tensor, norm-wise difference) in ``dtype`` (default: the
+        toggle's); computing one does not move the toggle."""
+        dtype = self.dtype if dtype is None else dtype
+        if dtype not in self._results:
             if isinstance(self.params, Mapping):
-                cast = {name: np.asarray(value).astype(self.dtype) for name, value in self.params.items()}
+                cast = {name: np.asarray(value).astype(dtype) for name, value in self.params.items()}
             else:
-                cast = np.asarray(self.params).astype(self.dtype)
+                cast = np.asarray(self.params).astype(dtype)
             numeric = numerical_gradient(self.loss, cast, eps=self.step)
             errors = {name: relative_error(_as_dict(self.grads)[name], value)
                       for name, value in _as_dict(numeric).items()}
-            self._results[self.dtype] = (errors, gradient_difference(self.grads, numeric))
-        return self._results[self.dtype]
+            self._results[dtype] = (errors, gradient_difference(self.grads, numeric))
+        return self._results[dtype]
 
     @property
     def text(self) -> str:
@@ -337,14 +349,19 @@ class BugSizeExplorer(_EpsilonFigure):
     def size(self) -> float:
         return self.eps
 
-    def grads_with_bug(self) -> dict[str, np.ndarray]:
-        """Copies of ``grads`` with element ``index`` of ``name`` multiplied by (1 + size)."""
+    def grads_with_bug(self, size: float | None = None) -> dict[str, np.ndarray]:
+        """Copies of ``grads`` with element ``index`` of ``name`` multiplied by (1 + size)
+        (default: the slider's size)."""
         wrong = {key: np.array(value, copy=True) for key, value in self.grads.items()}
-        wrong[self.name][self.index] *= 1 + self.size
+        wrong[self.name][self.index] *= 1 + (self.size if size is None else size)
         return wrong
 
+    def report_for(self, size: float):
+        """The report of ``check_gradient`` on a bug of this size; the slider does not move."""
+        return check_gradient(self.loss, self.params, self.grads_with_bug(size))
+
     def _update_text(self) -> None:
-        self.report = check_gradient(self.loss, self.params, self.grads_with_bug())
+        self.report = self.report_for(self.size)
         self.html.value = self.report._repr_html_()
 
     def draw(self) -> Figure:

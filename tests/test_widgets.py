@@ -297,3 +297,31 @@ def test_every_widget_figure_meets_the_presentation_minimums():
     }
     for name, explorer in explorers.items():
         assert_presentable(explorer.figure, name)
+
+
+def test_computing_another_precision_or_bug_size_does_not_move_the_control():
+    theta = np.array([1.5, -0.7, 0.4, 2.0])
+    explorer = precision_toggle(J03, theta, grad_J03(theta), dtype="float32")
+    first = explorer.figure
+    assert explorer.result("float64")[1] < 1e-9 < explorer.result()[1]
+    assert explorer.dtype == "float32" and explorer.figure is first
+    loss, params, grads = neuron_problem()
+    explorer = bug_size_slider(loss, params, grads, "w", size=1e-3)
+    first = explorer.figure
+    assert explorer.report_for(1e-8).status == "passed" and explorer.report.status == "failed"
+    assert np.isclose(explorer.size, 1e-3) and explorer.figure is first
+
+
+def test_the_output_widget_holds_the_current_figure_as_a_png_in_its_own_state():
+    import base64
+
+    explorer = epsilon_slider(cube, 1.0, 3.0, eps=0.3)
+    (first,) = explorer.output.outputs
+    png = base64.b64decode(first["data"]["image/png"])
+    assert png.startswith(b"\x89PNG") and first["output_type"] == "display_data"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert 700 < width <= 880 and 400 < height <= 550  # the style's 880 × 550, cropped to its content
+    assert first["data"]["text/plain"] == "<Figure size 880x550 with 1 Axes>"
+    explorer.slider.value = 0.1
+    (second,) = explorer.output.outputs  # replaced, not appended
+    assert second["data"]["image/png"] != first["data"]["image/png"]
