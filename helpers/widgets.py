@@ -113,9 +113,12 @@ class StepSweepExplorer(_EpsilonFigure):
         self.f, self.x, self.exact, self.methods, self.dtype = f, x, exact, tuple(methods), dtype
         decades = np.log10(eps_max) - np.log10(eps_min)
         self.eps_values = np.logspace(np.log10(eps_max), np.log10(eps_min),
-                                      int(round(decades * points_per_decade)) + 1)
-        self.errors = {f"{method} difference" if method != "complex" else "complex step":
-                       step_sweep(f, x, exact, self.eps_values, method, dtype) for method in self.methods}
+                                      round(float(decades) * points_per_decade) + 1)
+        # label -> method, one entry per scheme (a method named twice is one curve)
+        self._method_of = {f"{method} difference" if method != "complex" else "complex step": method
+                           for method in self.methods}
+        self.errors = {label: step_sweep(f, x, exact, self.eps_values, method, dtype)
+                       for label, method in self._method_of.items()}
         self.label = widgets.Label()
         self._build(eps, eps_min, eps_max, step=1 / points_per_decade, readout_format=".1e",
                     above=(self.label,))
@@ -133,7 +136,7 @@ class StepSweepExplorer(_EpsilonFigure):
         if np.isclose(self.eps_values[nearest], self.eps, rtol=1e-9, atol=0):
             return {label: float(values[nearest]) for label, values in self.errors.items()}
         return {label: float(step_sweep(self.f, self.x, self.exact, [self.eps], method, self.dtype)[0])
-                for label, method in zip(self.errors, self.methods)}
+                for label, method in self._method_of.items()}
 
     @property
     def text(self) -> str:

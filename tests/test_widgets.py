@@ -107,6 +107,14 @@ def test_diamonds_sit_on_the_curve_on_grid_steps_and_are_computed_between():
     assert explorer.current_errors()["central difference"] == expected
 
 
+def test_a_method_named_twice_is_one_curve_and_every_label_has_its_own_error():
+    explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-5, methods=("central", "central", "forward"))
+    assert list(explorer.errors) == ["central difference", "forward difference"]
+    explorer.slider.value = 3e-9  # off the grid: each scheme computed afresh, under its own label
+    for label, method in [("central difference", "central"), ("forward difference", "forward")]:
+        assert explorer.current_errors()[label] == step_sweep(np.exp, 1.0, np.e, [3e-9], method)[0]
+
+
 def test_float32_explorer_and_no_figures_left_open():
     explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-2, dtype=np.float32, methods=("central",))
     assert "float32" in explorer.figure.axes[0].get_title()
