@@ -177,7 +177,7 @@ def tensor_errors_figure(
     values = np.array([float(errors[name]) for name in names])
     if np.any(values < 0) or not np.all(np.isfinite(values)):
         raise ValueError("errors must be finite and non-negative (relative errors lie in [0, 2])")
-    failing = set(names[k] for k in np.flatnonzero(values > tol)) if failing is None else set(failing)
+    failing = {names[k] for k in np.flatnonzero(values > tol)} if failing is None else set(failing)
     unknown = failing - set(names)
     if unknown:
         raise ValueError(f"failing names {sorted(unknown)} are not among the tensors {names}")
@@ -185,7 +185,7 @@ def tensor_errors_figure(
     heights = np.maximum(values, ZERO_FLOOR)
     colors = [FAIL_COLOR if name in failing else PASS_COLOR for name in names]
     bars = ax.bar(names, heights, color=colors, edgecolor="black", lw=0.6)
-    for bar, value in zip(bars, values):
+    for bar, value in zip(bars, values, strict=True):
         label = "0" if value == 0 else f"{value:.1e}"
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                     va="bottom", fontsize=8, textcoords="offset points", xytext=(0, 2))
@@ -196,7 +196,7 @@ def tensor_errors_figure(
     ax.set_ylabel("max relative error (log scale)")
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, color=FAIL_COLOR), plt.Rectangle((0, 0), 1, 1, color=PASS_COLOR)]
-    ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
+    ax.legend([*handles, ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
               fontsize=8, loc="upper center", ncol=3)
     return fig
 
