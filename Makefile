@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: install lab test test-fast test-matrix test-nbgrader student bench lock clean
+.PHONY: install lab lint test test-fast test-matrix test-nbgrader student bench lock clean
 
 install: $(STAMP)
 
@@ -30,7 +30,12 @@ lab: $(STAMP) student/00_start_here.ipynb
 student/00_start_here.ipynb:
 	$(BIN)/python -m tools.student notebooks student
 
-test: $(STAMP)
+# ruff (rules in pyproject.toml) over the library, tests, tools, benchmarks and notebooks
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests tools benchmarks notebooks
+
+# lint first: a lint finding fails make test before the notebooks run
+test: lint
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 # unit tests only, no notebooks (quick loop while writing helpers)

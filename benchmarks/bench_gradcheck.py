@@ -121,13 +121,13 @@ def torch_function(params, loss, grads_of):
     class NumpyLoss(torch.autograd.Function):
         @staticmethod
         def forward(ctx, *tensors):
-            p = {name: t.detach().numpy() for name, t in zip(names, tensors)}
+            p = {name: t.detach().numpy() for name, t in zip(names, tensors, strict=True)}
             ctx.save_for_backward(*tensors)
             return torch.tensor(loss(p), dtype=torch.float64)
 
         @staticmethod
         def backward(ctx, grad_output):
-            p = {name: t.detach().numpy() for name, t in zip(names, ctx.saved_tensors)}
+            p = {name: t.detach().numpy() for name, t in zip(names, ctx.saved_tensors, strict=True)}
             g = grads_of(p)
             return tuple(torch.from_numpy(g[name]) * grad_output for name in names)
 
@@ -137,7 +137,7 @@ def torch_function(params, loss, grads_of):
 
 def torch_slow(params, loss, grads_of, grads):
     import torch
-    from torch.autograd.gradcheck import _get_numerical_jacobian  # noqa: PLC2701 (for the max error)
+    from torch.autograd.gradcheck import _get_numerical_jacobian  # a private function (for the max error)
 
     fn, inputs = torch_function(params, loss, grads_of)
     start = time.perf_counter()
@@ -183,7 +183,7 @@ def scipy_check(params, loss, grads):
 
     def unflatten(x):
         out, start = {}, 0
-        for name, shape, size in zip(names, shapes, sizes):
+        for name, shape, size in zip(names, shapes, sizes, strict=True):
             out[name] = x[start:start + size].reshape(shape)
             start += size
         return out
@@ -233,7 +233,7 @@ def main(quick: bool = False) -> None:
         repeats, blocks = {1_000: (7, 20), 10_000: (5, 10), 100_000: (3, 5)}[N]
         n, t_loss, t_check, ratio, report, extra = overhead(N, repeats, blocks)
         results[N] = (n, t_loss, t_check, report)
-        print(f"{n:>8}  {str(SIZES[N]):>15}  {t_loss * 1e6:>8.1f}µs  {t_check:>8.3g}s  {ratio:>6.3f}  {extra:>15}")
+        print(f"{n:>8}  {SIZES[N]!s:>15}  {t_loss * 1e6:>8.1f}µs  {t_check:>8.3g}s  {ratio:>6.3f}  {extra:>15}")
 
     print("\n(b) the same network, point and analytic gradient in each tool: time, max relative error, verdict")
     print(f"{'N':>8}  {'tool':<34}  {'time':>9}  {'max rel. error':>14}  verdict")

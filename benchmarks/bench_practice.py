@@ -52,6 +52,32 @@ def problems():
                lambda q: network.mlp_backward(network.mlp_forward(mX, my, q)[1]))
 
 
+def measure(name, params, loss, backward) -> tuple[int, float, float, dict]:
+    """N, one loss evaluation, one training step (s), and {check: (loss evaluations, seconds)}."""
+    grads = backward(params)
+    calls = []
+
+    def counted(p):
+        calls.append(1)
+        return loss(p)
+
+    n = network.count_parameters(params)
+    one_eval = median_seconds(lambda: loss(params), 51)
+    one_step = median_seconds(lambda: backward(params), 21)
+    row = {}
+    for label, run in [("full", lambda: check_gradient(counted, params, grads)),
+                       ("sampled", lambda: check_gradient(counted, params, grads, sample=SAMPLE, rng=0)),
+                       ("directional", lambda: directional_check(counted, params, grads,
+                                                                 n_directions=DIRECTIONS, rng=0))]:
+        calls.clear()
+        start = time.perf_counter()
+        report = run()
+        seconds = time.perf_counter() - start
+        assert report.passed, f"{name}: {label} check failed on a correct backward"
+        row[label] = (len(calls), seconds)
+    return n, one_eval, one_step, row
+
+
 def main() -> None:
     print(f"cores: {os.cpu_count()}; BLAS threads 1; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"numpy {np.__version__}; sample={SAMPLE} per tensor, "
@@ -62,27 +88,7 @@ def main() -> None:
     print(head)
     print("-" * len(head))
     for name, params, loss, backward in problems():
-        grads = backward(params)
-        calls = []
-
-        def counted(p):
-            calls.append(1)
-            return loss(p)
-
-        n = network.count_parameters(params)
-        one_eval = median_seconds(lambda: loss(params), 51)
-        one_step = median_seconds(lambda: backward(params), 21)
-        row = {}
-        for label, run in [("full", lambda: check_gradient(counted, params, grads)),
-                           ("sampled", lambda: check_gradient(counted, params, grads, sample=SAMPLE, rng=0)),
-                           ("directional", lambda: directional_check(counted, params, grads,
-                                                                     n_directions=DIRECTIONS, rng=0))]:
-            calls.clear()
-            start = time.perf_counter()
-            report = run()
-            seconds = time.perf_counter() - start
-            assert report.passed, f"{name}: {label} check failed on a correct backward"
-            row[label] = (len(calls), seconds)
+        n, one_eval, one_step, row = measure(name, params, loss, backward)
         full, sampled, directional = row["full"], row["sampled"], row["directional"]
         print(f"{name:22} {n:7d} {one_eval * 1e3:8.3f} {one_step * 1e3:8.3f} | {full[0]:10d} {full[1]:8.2f} | "
               f"{sampled[0]:13d} {sampled[1]:9.3f} | {directional[0]:10d} {directional[1]:7.3f} | "

@@ -23,6 +23,7 @@ assignment's backward with its two deliberate bugs, kept for teaching.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -266,7 +267,7 @@ def init() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     X = np.random.randn(4, 3)
     Y = np.array([[1.0, 1.0, 0.0]])
     params = {}
-    for name, shape in zip(PARAMETER_NAMES, [(5, 4), (5, 1), (3, 5), (3, 1), (1, 3), (1, 1)]):
+    for name, shape in zip(PARAMETER_NAMES, [(5, 4), (5, 1), (3, 5), (3, 1), (1, 3), (1, 1)], strict=True):
         params[name] = np.random.randn(*shape)
     return X, Y, params
 
@@ -447,10 +448,10 @@ def vector_to_dict(theta, keys: Sequence[tuple[str, tuple]]) -> dict[str, np.nda
         known = shapes.get(name)
         if known is not None and len(known) != len(index):
             raise ValueError(f"the keys of {name!r} mix indices of different lengths")
-        shapes[name] = tuple(max(i + 1, k) for i, k in zip(index, known or (0,) * len(index)))
+        shapes[name] = tuple(max(i + 1, k) for i, k in zip(index, known or (0,) * len(index), strict=True))
     params = {name: np.zeros(shape, dtype=theta.dtype) for name, shape in shapes.items()}
     seen = {name: np.zeros(shape, dtype=bool) for name, shape in shapes.items()}
-    for value, (name, index) in zip(theta, keys):
+    for value, (name, index) in zip(theta, keys, strict=True):
         index = tuple(int(i) for i in index)
         if seen[name][index]:
             raise ValueError(f"the key ({name!r}, {index}) appears twice")
@@ -474,7 +475,7 @@ def mlp_sizes(n_params: int, n_inputs: int = 64, n_classes: int = 10, n_hidden_l
 
     def count(h):
         sizes = (n_inputs,) + (h,) * n_hidden_layers + (n_classes,)
-        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        return sum((a + 1) * b for a, b in pairwise(sizes))
 
     width = min(range(1, 4096), key=lambda h: abs(count(h) - n_params))
     return (n_inputs,) + (width,) * n_hidden_layers + (n_classes,)
@@ -487,7 +488,7 @@ def mlp_init(layer_sizes, seed: int = 0) -> dict[str, np.ndarray]:
         raise ValueError(f"layer_sizes needs an input and an output size, got {tuple(layer_sizes)}")
     rng = np.random.default_rng(seed)
     params = {}
-    for layer, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+    for layer, (n_in, n_out) in enumerate(pairwise(layer_sizes), start=1):
         params[f"W{layer}"] = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)
         params[f"b{layer}"] = 0.1 * rng.standard_normal((n_out, 1))
     return params

@@ -238,17 +238,17 @@ def tensor_errors_figure(
     values = np.array([float(errors[name]) for name in names])
     if np.any(values < 0) or not np.all(np.isfinite(values)):
         raise ValueError("errors must be finite and non-negative (relative errors lie in [0, 2])")
-    failing = set(names[k] for k in np.flatnonzero(values > tol)) if failing is None else set(failing)
+    failing = {names[k] for k in np.flatnonzero(values > tol)} if failing is None else set(failing)
     unknown = failing - set(names)
     if unknown:
         raise ValueError(f"failing names {sorted(unknown)} are not among the tensors {names}")
     fig, ax = _new_axes(ax)
     heights = np.maximum(values, ZERO_FLOOR)
     bars = ax.bar(names, heights, edgecolor="black", lw=1)
-    for name, bar in zip(names, bars):
+    for name, bar in zip(names, bars, strict=True):
         bar.set_facecolor(FAIL_COLOR if name in failing else PASS_COLOR)
         bar.set_hatch(FAIL_HATCH if name in failing else "")
-    for bar, value in zip(bars, values):
+    for bar, value in zip(bars, values, strict=True):
         label = "0" if value == 0 else f"{value:.1e}"
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                     va="bottom", fontsize=MIN_FONT_SIZE, textcoords="offset points", xytext=(0, 2))
@@ -260,7 +260,7 @@ def tensor_errors_figure(
     ax.set_title(title)
     handles = [plt.Rectangle((0, 0), 1, 1, facecolor=FAIL_COLOR, edgecolor="black", hatch=FAIL_HATCH),
                plt.Rectangle((0, 0), 1, 1, facecolor=PASS_COLOR, edgecolor="black")]
-    ax.legend(handles + [ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
+    ax.legend([*handles, ax.get_lines()[-1]], ["mismatch", "agrees", f"tolerance {tol:.1e}"],
               loc="upper center", ncol=3)
     return fig
 

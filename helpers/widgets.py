@@ -220,9 +220,12 @@ class StepSweepExplorer(SweepExplorer):
             raise ValueError(f"points_per_decade must be a positive integer, got {points_per_decade!r}")
         self.f, self.x, self.exact, self.methods, self.dtype = f, x, exact, tuple(methods), dtype
         decades = np.log10(eps_max) - np.log10(eps_min)
-        eps_values = np.logspace(np.log10(eps_max), np.log10(eps_min), int(round(decades * points_per_decade)) + 1)
-        curves = {f"{method} difference" if method != "complex" else "complex step":
-                  step_sweep(f, x, exact, eps_values, method, dtype) for method in self.methods}
+        eps_values = np.logspace(np.log10(eps_max), np.log10(eps_min), round(float(decades) * points_per_decade) + 1)
+        # label -> method, one entry per scheme (a method named twice is one curve)
+        self._method_of = {f"{method} difference" if method != "complex" else "complex step": method
+                           for method in self.methods}
+        curves = {label: step_sweep(f, x, exact, eps_values, method, dtype)
+                  for label, method in self._method_of.items()}
         super().__init__(eps_values, curves, eps=eps, title=f"Relative error against ε ({np.dtype(dtype).name})")
 
     def current_errors(self) -> dict[str, float]:
@@ -234,7 +237,7 @@ class StepSweepExplorer(SweepExplorer):
         if self._nearest() is not None:
             return super().current_errors()
         return {label: float(step_sweep(self.f, self.x, self.exact, [self.eps], method, self.dtype)[0])
-                for label, method in zip(self.errors, self.methods, strict=True)}
+                for label, method in self._method_of.items()}
 
     @property
     def text(self) -> str:

@@ -29,8 +29,8 @@ correct gradient, passed on a bug, inconclusive).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -245,11 +245,11 @@ def attention() -> Model:
         return float(0.5 * np.sum((forward(p)[-1] - T) ** 2))
 
     def grads(p):
-        Q, K, V, A, O = forward(p)
-        dO = O - T
-        dA = dO @ V.T
+        Q, K, V, A, out = forward(p)
+        d_out = out - T
+        dA = d_out @ V.T
         dS = A * (dA - (dA * A).sum(-1, keepdims=True)) * scale
-        return {"Wq": X.T @ (dS @ K), "Wk": X.T @ (dS.T @ Q), "Wv": X.T @ (A.T @ dO)}
+        return {"Wq": X.T @ (dS @ K), "Wk": X.T @ (dS.T @ Q), "Wv": X.T @ (A.T @ d_out)}
 
     return Model("attention", phi, loss, grads, targets=("Wq", "Wv"), square=("Wq", "Wv"),
                  extra={"X": X, "T": T})
@@ -530,7 +530,7 @@ def judge(model: Model, theta, loss, grads, bug, target) -> str:
 @pytest.mark.parametrize("name, s, c, target, bug", list(scale_sweep_cases()))
 def test_scale_and_constant_sweep(name, s, c, target, bug):
     model = MODELS[name]()
-    scales = {k: s for k in model.phi}
+    scales = dict.fromkeys(model.phi, s)
     theta, loss, grads = scaled(model, scales, c)
     if bug is not None:
         grads = plant(grads, target, bug, avoid=(model.kinks or {}).get(target, ()))
@@ -540,7 +540,7 @@ def test_scale_and_constant_sweep(name, s, c, target, bug):
 @pytest.mark.parametrize("name, small, big, c, target, bug", list(mixed_cases()))
 def test_mixed_scales_across_tensors(name, small, big, c, target, bug):
     model = MODELS[name]()
-    scales = {k: 1.0 for k in model.phi}
+    scales = dict.fromkeys(model.phi, 1.0)
     scales[small], scales[big] = 1e-3, 1e3
     theta, loss, grads = scaled(model, scales, c)
     if bug is not None:

@@ -129,7 +129,7 @@ def test_bad_eps(scheme, eps):
 
 @pytest.mark.parametrize("scheme", [forward_difference, central_difference, complex_step])
 def test_non_scalar_output(scheme):
-    with pytest.raises(ValueError, match="f must return a single number.*shape \\(3,\\)"):
+    with pytest.raises(ValueError, match=r"f must return a single number.*shape \(3,\)"):
         scheme(lambda t: np.array([t, t, t]), 1.0, 1e-3)
 
 

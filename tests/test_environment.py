@@ -68,9 +68,9 @@ def test_every_direct_dependency_is_pinned_in_both():
 
 def test_environment_yml_installs_the_package_and_python_3_11_or_newer():
     spec = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = [d for d in spec["dependencies"] if isinstance(d, dict)][0]["pip"]
+    pip_section = next(d for d in spec["dependencies"] if isinstance(d, dict))["pip"]
     assert "-e ." in pip_section
-    python = [d for d in spec["dependencies"] if isinstance(d, str) and d.startswith("python=")][0]
+    python = next(d for d in spec["dependencies"] if isinstance(d, str) and d.startswith("python="))
     major, minor = map(int, python.split("=")[1].split(".")[:2])
     assert (major, minor) >= (3, 11)
     assert pyproject()["project"]["requires-python"] == ">=3.11"

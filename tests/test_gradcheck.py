@@ -100,7 +100,7 @@ def test_the_step_scales_with_the_parameters_so_the_numeric_gradient_does():
     phi = np.array([0.3, -1.2, 0.7])
     errors = []
     for s in (1e-4, 1.0, 1e4):
-        numeric = numerical_gradient(lambda t: float(np.sum(np.sin(t / s))), s * phi)
+        numeric = numerical_gradient(lambda t, s=s: float(np.sum(np.sin(t / s))), s * phi)
         errors.append(np.max(np.abs(numeric * s - np.cos(phi))))
     assert max(errors) < 1e-9
 
@@ -152,7 +152,7 @@ def test_central_costs_2n_forward_n_plus_1_complex_n_evaluations():
     theta = np.linspace(-1, 1, 7)
     for method, expected in [("central", 14), ("forward", 8), ("complex", 7)]:
         calls = []
-        numerical_gradient(lambda t: calls.append(1) or np.sum(t**2), theta, method=method)
+        numerical_gradient(lambda t, calls=calls: calls.append(1) or np.sum(t**2), theta, method=method)
         assert len(calls) == expected
 
 
@@ -540,8 +540,9 @@ def bad_inputs():
     cases["integer params"] = ({**params, "b3": np.array([[1]])}, loss, {**grads, "b3": np.array([[1]])},
                                TypeError, r"params\['b3'\].*integer.*astype\(float\)")
     params, loss, grads = good_case()
+    calls = []
 
-    def raising_loss(p, calls=[]):
+    def raising_loss(p):
         calls.append(1)
         if len(calls) == 17:
             raise ZeroDivisionError("the loss itself failed")
@@ -555,7 +556,8 @@ def bad_inputs():
     cases["loss returns None"] = (params, lambda p: None, grads, TypeError, r"returned None.*`return` missing")
     params, loss, grads = good_case()
     cases["transposed grads"] = (*with_grads(lambda g: g.update(W2=g["W2"].T.copy())), ValueError,
-                                 r"grads\['W2'\] has shape \(5, 3\) but params\['W2'\] has shape \(3, 5\) — transposed\?")
+                                 r"grads\['W2'\] has shape \(5, 3\) "
+                                 r"but params\['W2'\] has shape \(3, 5\) — transposed\?")
     cases["zero-size tensors only"] = ({"w": np.zeros((0, 3))}, lambda p: 0.0, {"w": np.zeros((0, 3))}, ValueError,
                                        r"every tensor of params \(w\) has no elements.*nothing to check")
     return cases

@@ -212,7 +212,7 @@ def test_a_random_loss_is_refused_not_passed(check):
     grads = network.mlp_backward(network.mlp_forward(X, y, params, dropout=0.3, dropout_seed=3)[1])
     masks = np.random.default_rng(3)
     before = snapshot(params)
-    with pytest.raises(ValueError, match="not a fixed function of params.*dropout"):
+    with pytest.raises(ValueError, match=r"not a fixed function of params.*dropout"):
         check(lambda p: network.mlp_forward(X, y, p, dropout=0.3, dropout_seed=masks)[0], params, grads)
     assert snapshot(params) == before
 

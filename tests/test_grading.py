@@ -33,7 +33,8 @@ def test_an_honest_answer_passes():
 
 @pytest.mark.parametrize("answer", [borrowing, via_module, by_name_only])
 def test_borrowing_the_reference_is_refused_with_a_clear_message(answer):
-    with pytest.raises(AssertionError, match=rf"{answer.__name__} uses .*central_difference.*reference answer.*work this out yourself"):
+    expected = rf"{answer.__name__} uses .*central_difference.*reference answer.*work this out yourself"
+    with pytest.raises(AssertionError, match=expected):
         refuse_reference(answer, "central_difference")
 
 

@@ -26,6 +26,7 @@ def test_lowest_pins_every_lower_bound_of_pyproject():
     assert pins["numpy"] == "1.24" and pins["matplotlib"] == "3.7" and pins["ipywidgets"] == "7.6"
     assert {"scipy", "pytest", "nbval", "hypothesis", "jupyterlab", "ipykernel"} <= set(pins)
     assert "numpy==1.24\n" in matrix.constraints_for(by_name()["lowest"])
+    assert pins["ruff"] == "0.17.5"  # an exact pin of the test extra is its own lowest version
 
 
 def test_colab_constraints_override_the_lock_and_py313_uses_the_lock():

@@ -1,6 +1,8 @@
 """helpers.network: the layers, the network of notebook 06 at the assignment's test point, the neuron
 of notebook 04, and the dict ↔ vector pair.  Reference numbers from CURRICULUM.md are asserted here."""
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -33,14 +35,14 @@ def test_init_draws_the_assignment_test_point_in_order():
     assert np.array_equal(X, expected[0])
     assert np.array_equal(Y, [[1, 1, 0]])
     assert list(params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
-    for value, reference in zip(params.values(), expected[1:]):
+    for value, reference in zip(params.values(), expected[1:], strict=True):
         assert np.array_equal(value, reference)
     assert count_parameters(params) == 47
 
 
 def test_init_is_repeatable():
     first, second = init(), init()
-    for a, b in zip(dict_to_vector(first[2])[0], dict_to_vector(second[2])[0]):
+    for a, b in zip(dict_to_vector(first[2])[0], dict_to_vector(second[2])[0], strict=True):
         assert a == b
 
 
@@ -73,7 +75,7 @@ def test_twenty_of_47_analytic_components_are_exactly_zero():
     X, Y, params = init()
     cache = forward(X, Y, params)[1]
     for backward_fn in (backward, backward_with_planted_bugs):
-        vector, keys = dict_to_vector(backward_fn(X, Y, cache))
+        vector = dict_to_vector(backward_fn(X, Y, cache))[0]
         assert vector.size == 47
         assert int(np.sum(vector == 0)) == 20
 
@@ -88,7 +90,8 @@ def test_planted_bugs_are_exactly_dW2_times_2_and_db1_times_4():
         assert np.allclose(buggy[name], correct[name], rtol=1e-13, atol=1e-17)
     # the bugs are visible: b1[0..3] and W2[2, 0..3] differ, everything else agrees
     differs = {key for key, a, b in zip(dict_to_vector(correct)[1], dict_to_vector(correct)[0],
-                                        dict_to_vector(buggy)[0]) if not np.isclose(a, b, rtol=1e-12, atol=0)}
+                                        dict_to_vector(buggy)[0], strict=True)
+               if not np.isclose(a, b, rtol=1e-12, atol=0)}
     assert differs == {("b1", (i, 0)) for i in range(4)} | {("W2", (2, j)) for j in range(4)}
 
 
@@ -146,7 +149,7 @@ def test_dict_to_vector_keys_name_every_element():
     assert theta.shape == (47,) and len(keys) == 47
     assert keys[0] == ("W1", (0, 0)) and keys[20] == ("b1", (0, 0)) and keys[46] == ("b3", (0, 0))
     assert keys[25 + 2 * 5 + 3] == ("W2", (2, 3))
-    for value, (name, index) in zip(theta, keys):
+    for value, (name, index) in zip(theta, keys, strict=True):
         assert value == params[name][index]
 
 
@@ -219,7 +222,8 @@ def test_activation_values():
     assert np.array_equal(network.relu_forward(z)[0], [[0.0, 0.0, 3.0]])
     assert np.array_equal(network.relu_backward(np.ones_like(z), z), [[0.0, 0.0, 1.0]])  # 0 at the kink
     assert np.allclose(network.sigmoid_forward(z)[0], 1 / (1 + np.exp(-z)))
-    assert np.isclose(network.sigmoid_backward(np.ones((1, 1)), network.sigmoid_forward(np.zeros((1, 1)))[1]).item(), 0.25)
+    at_zero = network.sigmoid_forward(np.zeros((1, 1)))[1]
+    assert np.isclose(network.sigmoid_backward(np.ones((1, 1)), at_zero).item(), 0.25)
     assert np.allclose(network.tanh_backward(np.ones_like(z), network.tanh_forward(z)[1]), 1 / np.cosh(z) ** 2)
     with pytest.raises(ValueError, match="dout has shape"):
         network.relu_backward(np.ones((3, 1)), z)
@@ -323,7 +327,7 @@ def test_eps_sweep_on_the_fixed_network_is_a_v():
     for eps in (1e-5, 1e-6, 1e-7, 1e-8):
         assert EPS_SWEEP[eps] / 4 < measured[eps] < EPS_SWEEP[eps] * 4, (eps, measured[eps])
     right_arm = [measured[eps] for eps in (1e-5, 1e-6, 1e-7, 1e-8)]
-    assert all(b > 2 * a for a, b in zip(right_arm, right_arm[1:])), right_arm
+    assert all(b > 2 * a for a, b in pairwise(right_arm)), right_arm
     assert min(measured, key=measured.get) == 1e-4
     assert measured[1e-7] > 100 * measured[1e-4]
 
@@ -461,8 +465,8 @@ def test_softmax_cross_entropy_backward_matches_numerical_vjp(n_classes, m, seed
     numeric = numerical_vjp(lambda s: network.softmax_cross_entropy_forward(s, labels)[0], scores, 1.0)
     assert compare_tensors({"dscores": dscores}, {"dscores": numeric}).all_close
     # dout scales the gradient
-    assert np.allclose(network.softmax_cross_entropy_backward(2.5, network.softmax_cross_entropy_forward(scores, labels)[1]),
-                       2.5 * dscores)
+    cache = network.softmax_cross_entropy_forward(scores, labels)[1]
+    assert np.allclose(network.softmax_cross_entropy_backward(2.5, cache), 2.5 * dscores)
 
 
 @settings(max_examples=30, deadline=None)

@@ -93,7 +93,8 @@ def test_ignored_or_skipped_cells_are_rare_and_explained(path):
         lines = cell.source.splitlines()
         at = next(i for i, line in enumerate(lines) if re.fullmatch(r"#\s*NBVAL_(IGNORE_OUTPUT|SKIP)", line.strip()))
         reason = lines[at + 1].strip() if at + 1 < len(lines) else ""
-        assert reason.startswith("#") and len(reason) >= 20, f"{path.name}: NBVAL marker needs a one-line reason below it"
+        assert reason.startswith("#") and len(reason) >= 20, (
+            f"{path.name}: NBVAL marker needs a one-line reason below it")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -133,7 +134,8 @@ def test_at_least_two_graded_exercises_with_hidden_tests_and_the_guard(path):
     for _, checks in found:
         for index in checks:
             source = notebook.cells[index].source
-            assert "### BEGIN HIDDEN TESTS" in source and "refuse_reference(" in source.split("### BEGIN HIDDEN TESTS")[1], (
+            hidden = source.split("### BEGIN HIDDEN TESTS")[1] if "### BEGIN HIDDEN TESTS" in source else ""
+            assert "refuse_reference(" in hidden, (
                 f"{path.name} cell {index}: a check cell needs hidden tests that start with refuse_reference")
 
 
@@ -147,7 +149,8 @@ def test_nbgrader_metadata_is_what_the_markers_say(path):
     """The metadata is written by `python -m tools.student metadata notebooks`, never by hand."""
     notebook = read(path)
     expected = with_metadata(read(path))
-    assert [c.metadata.get("nbgrader") for c in notebook.cells] == [c.metadata.get("nbgrader") for c in expected.cells], (
+    metadata = [c.metadata.get("nbgrader") for c in notebook.cells]
+    assert metadata == [c.metadata.get("nbgrader") for c in expected.cells], (
         f"{path.name}: run `python -m tools.student metadata notebooks`")
     for cell in notebook.cells:
         info = cell.metadata.get("nbgrader")
@@ -169,7 +172,7 @@ def test_student_version_keeps_the_lesson_and_blanks_only_the_exercises(path):
     notebook = read(path)
     student = student_notebook(notebook, solved_link="../notebooks/x.ipynb")
     assert "../notebooks/x.ipynb" in student.cells[0].source
-    for cell, copy in zip(notebook.cells, student.cells[1:]):
+    for cell, copy in zip(notebook.cells, student.cells[1:], strict=True):
         if is_solution_cell(cell) or is_check_cell(cell):
             assert copy.outputs == [] and "### BEGIN SOLUTION" not in copy.source
             assert "HIDDEN TESTS" not in copy.source and "refuse_reference" not in copy.source

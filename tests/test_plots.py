@@ -117,7 +117,8 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
         assert ax.get_yscale() == "log"
         bars = ax.patches
         assert [t.get_text() for t in ax.get_xticklabels()] == list(errors)
-        red = [name for name, bar in zip(errors, bars) if mcolors.same_color(bar.get_facecolor(), FAIL_COLOR)]
+        red = [name for name, bar in zip(errors, bars, strict=True)
+               if mcolors.same_color(bar.get_facecolor(), FAIL_COLOR)]
         assert red == ["b1", "W2"]
         assert [bar.get_hatch() or "" for bar in bars] == ["", "xx", "xx", "", "", ""]  # not by colour alone
         assert np.isclose(bars[1].get_height(), 0.75) and bars[3].get_height() > 0  # 0 drawn at a floor

@@ -17,7 +17,7 @@ def test_the_readme_has_python_examples():
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b.splitlines()[0][:40])
 def test_each_python_block_runs_as_written(block):
     namespace = {}
-    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    exec(compile(block, "README.md", "exec"), namespace)  # the README's own example
     if "report" in namespace:  # the first example: the planted bugs of notebook 06 are found
         assert namespace["report"].status == "failed"
         assert namespace["report"].failing_params == ["b1", "W2"]

@@ -108,6 +108,14 @@ def test_points_sit_on_the_curve_on_grid_steps_and_are_computed_between():
     assert explorer.current_errors()["central difference"] == expected
 
 
+def test_a_method_named_twice_is_one_curve_and_every_label_has_its_own_error():
+    explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-5, methods=("central", "central", "forward"))
+    assert list(explorer.errors) == ["central difference", "forward difference"]
+    explorer.slider.value = 3e-9  # off the grid: each scheme computed afresh, under its own label
+    for label, method in [("central difference", "central"), ("forward difference", "forward")]:
+        assert explorer.current_errors()[label] == step_sweep(np.exp, 1.0, np.e, [3e-9], method)[0]
+
+
 def test_float32_explorer_and_no_figures_left_open():
     explorer = step_sweep_slider(np.exp, 1.0, np.e, eps=1e-2, dtype=np.float32, methods=("central",))
     assert "float32" in explorer.figure.axes[0].get_title()
@@ -268,7 +276,7 @@ def test_directions_slider_draws_the_theory_to_the_power_k_and_the_grouped_measu
     assert isinstance(explorer, DirectionsExplorer) and explorer.slider.continuous_update is False
     explorer.slider.value = 3
     ax = explorer.figure.axes[0]
-    theory = [line for line in ax.get_lines() if line.get_label().startswith("theory")][0]
+    theory = next(line for line in ax.get_lines() if line.get_label().startswith("theory"))
     x, y = theory.get_xdata(), theory.get_ydata()
     assert np.allclose(y, (2 / np.pi * np.arctan(1 / x)) ** 3)
     measured = ax.containers[0].lines[0]

@@ -63,16 +63,17 @@ def normalize(name: str) -> str:
 
 
 def lower_bounds() -> dict[str, str]:
-    """name -> version for every ``name>=version`` requirement of pyproject.toml (runtime and extras)."""
+    """name -> version for every ``name>=version`` requirement of pyproject.toml (runtime and extras),
+    and for a ``name==version`` one (ruff: an exact pin is its own lowest version)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = list(project["dependencies"])
     for extra in ("lab", "test"):
         requirements += project["optional-dependencies"][extra]
     bounds = {}
     for requirement in requirements:
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)", requirement.strip())
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*[>=]=\s*([0-9][0-9A-Za-z.]*)", requirement.strip())
         if not match:
-            raise ValueError(f"pyproject.toml: {requirement!r} is not of the form name>=version")
+            raise ValueError(f"pyproject.toml: {requirement!r} is not of the form name>=version or name==version")
         bounds[normalize(match[1])] = match[2]
     return bounds
 
@@ -103,9 +104,10 @@ FEATURE_CLASSES = {"avx512": is_avx512, "avx2": is_avx2}
 
 def found_features(python: str) -> list[str]:
     """The SIMD dispatch targets NumPy (in that interpreter) found on this CPU, as show_runtime() lists them."""
+    names = "__cpu_features__ as f, __cpu_dispatch__ as d"
     code = ("import numpy, json\n"
-            "try:\n from numpy._core._multiarray_umath import __cpu_features__ as f, __cpu_dispatch__ as d\n"
-            "except ImportError:\n from numpy.core._multiarray_umath import __cpu_features__ as f, __cpu_dispatch__ as d\n"
+            f"try:\n from numpy._core._multiarray_umath import {names}\n"
+            f"except ImportError:\n from numpy.core._multiarray_umath import {names}\n"
             "print(json.dumps([x for x in d if f.get(x)]))")
     import json
     return json.loads(subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout)

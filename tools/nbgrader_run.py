@@ -131,7 +131,7 @@ def report(found: dict, table: dict) -> int:
             total["max"] += max_score
             if b != 0 or score != max_score:
                 problems.append(f"{assignment}/{grade_id}: blank {b}, solved {score} of {max_score}")
-    print(f"{'total':<11} {len(sum((list(table[(a, 'solved')]) for a in found), [])):<34} "
+    print(f"{'total':<11} {sum(len(table[(a, 'solved')]) for a in found):<34} "
           f"{total['max']:>6.0f} {total['blank']:>6.0f} {total['solved']:>6.0f}")
     print(json.dumps({"blank": total["blank"], "solved": total["solved"], "max": total["max"]}))
     if problems:

@@ -23,6 +23,7 @@ from helpers.gradcheck.inputs import (
     _label,
     _restore,
 )
+from helpers.gradcheck.judge import _Judge
 from helpers.gradcheck.numerical import (
     _check_deterministic,
     _complex_derivatives,
@@ -31,11 +32,8 @@ from helpers.gradcheck.numerical import (
     _value,
     element_scales,
 )
-from helpers.gradcheck.judge import _Judge
 from helpers.gradcheck.report import GradCheckReport
 from helpers.gradcheck.tolerance import default_rtol
-
-
 
 
 class PrecisionWarning(UserWarning):
@@ -55,7 +53,7 @@ class FirstPass(NamedTuple):
 def _sample_indices(named: dict, sample, rng) -> dict:
     """name -> sorted flat indices to check (None = every element), ``sample`` per tensor."""
     if sample is None:
-        return {name: None for name in named}
+        return dict.fromkeys(named)
     _check_count(sample, "sample", "None (check every element) or a whole number ≥ 1 of elements per tensor")
     rng = _generator(rng)
     return {name: (None if p.size <= sample else np.sort(rng.choice(p.size, size=int(sample), replace=False)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -85,11 +85,11 @@ class DirectionalReport(Verdict):
                  "kink" if d.kink else ("ok" if d.passed else "MISMATCH")]
                 for k, d in enumerate(self.directions[: self.max_shown])]
 
-    HEAD = ["direction", "analytic vᵀg", "numeric", "rel. error", "verdict"]
+    HEAD: ClassVar[list[str]] = ["direction", "analytic vᵀg", "numeric", "rel. error", "verdict"]
 
     def __str__(self) -> str:
         lines = [f"directional check: central differences along unit vectors v, eps = {self.eps:.1e}, "
-                 f"rtol = {self.tol:.1e}"] + text_table(self.HEAD, self._rows(), right={1, 2, 3})
+                 f"rtol = {self.tol:.1e}", *text_table(self.HEAD, self._rows(), right={1, 2, 3})]
         if len(self.directions) > self.max_shown:
             lines.append(f"… {len(self.directions) - self.max_shown} more directions")
         lines.append(self.verdict())

@@ -22,9 +22,9 @@ from helpers.gradcheck.report import GradCheckReport, Mismatch, TensorSummary, _
 from helpers.gradcheck.tolerance import (
     ORDERS,
     SAFETY,
+    Measured,
     default_rtol,
     loss_noise,
-    Measured,
     measured_threshold,
     probe,
     richardson,
@@ -50,7 +50,8 @@ class _Judge:
                                         for v in (r.plus, r.minus) if v is not None and np.isfinite(v).any()])
         self.sigma = 0.0 if method == "complex" else loss_noise(loss, params, named, g_named, runs, J0, single)
         self.u = {name: float(np.finfo(p.dtype).eps) for name, p in named.items()}
-        self.rtol = {name: float(tol) if tol is not None else default_rtol(p.dtype, method) for name, p in named.items()}
+        self.rtol = {name: float(tol) if tol is not None else default_rtol(p.dtype, method)
+                     for name, p in named.items()}
         self.checked = {name: ~np.isnan(runs[name].numeric) for name in named}
         self.G = {name: self._scale_of(name) for name in named}
         self.measured, self.kinks, self.local = {}, set(), {}
@@ -155,7 +156,8 @@ class _Judge:
     def measure_wider(self, key) -> None:
         """Round-off swamps this element at its step: measure it again with a step k times larger.
 
-        k (a power of 2, 4 … 1024, and k·h ≤ 2 % of the element's scale) brings the round-off term 2R/(k·h) below a quarter of the 0.5 %
+        k (a power of 2, 4 … 1024, and k·h ≤ 2 % of the element's scale) brings the round-off term
+        2R/(k·h) below a quarter of the 0.5 %
         the element must resolve.  The wide estimate is trusted only if it is smooth (5-point test)
         and consistent with the first, noisy one; otherwise the element is not judged (a kink).
         """

@@ -28,7 +28,8 @@ def numerical_vjp(f: Callable, x: np.ndarray, dout, eps: float | None = None) ->
     i.e. the gradient of the scalar Σ_j dout_j·f(x)_j — what a layer's backward returns for
     upstream gradient ``dout``.  x: float array of any shape (perturbed in place, one element
     at a time, restored in ``finally``); dout: the shape of f(x); returns an array of x's shape.
-    eps=None: the checker's default step per element (∛u·max(|x_i|, s), s the typical |x|).  Costs 2·x.size + 1 evaluations of f.
+    eps=None: the checker's default step per element (∛u·max(|x_i|, s), s the typical |x|).
+    Costs 2·x.size + 1 evaluations of f.
     """
     if not callable(f):
         raise TypeError(f"f must be a function f(x) -> array (a layer's forward), but got {type(f).__name__}")
@@ -106,7 +107,7 @@ class TensorComparison:
     def __str__(self) -> str:
         width = max(len(row.name) for row in self.rows)
         return "\n".join(
-            f"{row.name.ljust(width)}  | exact: {str(row.exact):5s} | close: {str(row.close):5s} "
+            f"{row.name.ljust(width)}  | exact: {row.exact!s:5s} | close: {row.close!s:5s} "
             f"| max diff: {_max_diff(row)}"
             for row in self.rows
         )
@@ -141,7 +142,8 @@ def compare_tensors(analytic, numeric, rtol: float = 1e-5, atol: float = 1e-8) -
     for name, a in a_named.items():
         n = n_named[name]
         if np.shape(a) != np.shape(n):
-            raise ValueError(f"analytic[{name!r}] has shape {np.shape(a)} but numeric[{name!r}] has shape {np.shape(n)}")
+            raise ValueError(f"analytic[{name!r}] has shape {np.shape(a)} "
+                             f"but numeric[{name!r}] has shape {np.shape(n)}")
         a64 = np.asarray(a, dtype=np.float64)
         n64 = np.asarray(n, dtype=np.float64)
         max_diff = float(np.max(np.abs(a64 - n64))) if a64.size else 0.0

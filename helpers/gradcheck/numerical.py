@@ -26,6 +26,7 @@ from helpers.gradcheck.inputs import (
     _named,
 )
 
+
 def tensor_scale(p: np.ndarray) -> float:
     """s, the typical size of a tensor's values: the median of its nonzero |θ_j|, or 1 if it has none.
 
@@ -158,7 +159,7 @@ def _shifted_losses(loss, params, name, p, steps, single, signs=(1.0, -1.0), ind
     for i in (range(p.size) if indices is None else indices.tolist()):
         old = flat[i]
         try:
-            for values, target, label in zip(out, targets, labels):
+            for values, target, label in zip(out, targets, labels, strict=True):
                 flat[i] = target[i]
                 value = loss(params)
                 if (type(value) is not float and type(value) is not _F64) or value - value != 0.0:

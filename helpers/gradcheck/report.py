@@ -75,17 +75,17 @@ def _plural(n: int, word: str) -> str:
 
 def text_table(head: list[str], rows: list[list[str]], right: set[int], indent: str = "") -> list[str]:
     """Lines of an aligned table: columns in ``right`` right-justified, the others left."""
-    widths = [max(len(r[k]) for r in [head] + rows) for k in range(len(head))]
+    widths = [max(len(r[k]) for r in [head, *rows]) for k in range(len(head))]
     return [indent + "  ".join(c.rjust(w) if k in right else c.ljust(w)
-                               for k, (c, w) in enumerate(zip(r, widths))).rstrip()
-            for r in [head] + rows]
+                               for k, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+            for r in [head, *rows]]
 
 
 def html_table(head: list[str], rows: list[list[str]], right: set[int]) -> str:
     align = ["right" if k in right else "left" for k in range(len(head))]
-    th = "".join(f"<th style='text-align:{a}'>{html.escape(h)}</th>" for h, a in zip(head, align))
+    th = "".join(f"<th style='text-align:{a}'>{html.escape(h)}</th>" for h, a in zip(head, align, strict=True))
     body = "".join("<tr>" + "".join(f"<td style='text-align:{a}'>{html.escape(c)}</td>"
-                                    for c, a in zip(r, align)) + "</tr>" for r in rows)
+                                    for c, a in zip(r, align, strict=True)) + "</tr>" for r in rows)
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -203,7 +203,7 @@ class GradCheckReport(Verdict):
         return (f"FAILED: {len(self.mismatches)} of {total} elements disagree, in {where} ({kinks}); {numbers}")
 
     def __str__(self) -> str:
-        lines = [self._header()] + text_table(TENSOR_HEAD, self._rows(), right={2, 3})
+        lines = [self._header(), *text_table(TENSOR_HEAD, self._rows(), right={2, 3})]
         if self.mismatches:
             lines.append(self._offenders_title())
             lines += text_table(OFFENDER_HEAD, self._offender_rows(), right={1, 2, 3}, indent="  ")

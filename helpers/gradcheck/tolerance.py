@@ -48,8 +48,8 @@ ORDERS = {"central": (2, 1.0), "forward": (1, 2.0), "complex": (2, 0.0)}
 def default_rtol(dtype=np.float64, method: str = "central") -> float:
     """The default relative tolerance: the square root of the best relative error the method reaches.
 
-    With u the machine epsilon of ``dtype`` (``np.finfo(dtype).eps``): central u^(2/3) → rtol = u^(1/3) (6.1e-6 in float64,
-    4.9e-3 in float32); forward u^(1/2) → u^(1/4) (1.2e-4, 1.9e-2); complex u → u^(1/2)
+    With u the machine epsilon of ``dtype`` (``np.finfo(dtype).eps``): central u^(2/3) → rtol = u^(1/3)
+    (6.1e-6 in float64, 4.9e-3 in float32); forward u^(1/2) → u^(1/4) (1.2e-4, 1.9e-2); complex u → u^(1/2)
     (1.5e-8, 3.5e-4).  "Agree on at least half of the digits the method can deliver."
     """
     _check_method(method)
@@ -74,7 +74,7 @@ def screen_threshold(g, numeric, steps, scales, G, u, rtol, R, method) -> np.nda
 # irregular offsets (in units of the step) for the round-off probe: not multiples of one another,
 # so rounding errors cannot line up (a quantised loss can look exactly linear on an even grid)
 _PROBE_OFFSETS = (-1.93, -1.29, -0.61, 0.37, 1.07, 1.71)
-_VANDERMONDE = np.vander(np.array((0.0,) + _PROBE_OFFSETS), 4)
+_VANDERMONDE = np.vander(np.array((0.0, *_PROBE_OFFSETS)), 4)
 # residual of the least-squares cubic fit: r = (I − V·V⁺)·J, the same matrix for every probe
 _RESIDUAL = np.eye(len(_VANDERMONDE)) - _VANDERMONDE @ np.linalg.pinv(_VANDERMONDE)
 _SHRINK = 16.0  # the second probe's offsets are 16 times smaller
@@ -84,7 +84,7 @@ def _fit_residual(loss, params, p, name, i, h, J0, single) -> tuple[float, bool]
     """(σ of the residual of a cubic through J at θ_i and θ_i + t·h, t in _PROBE_OFFSETS (3 dof),
     whether J did not move at all)."""
     x = float(_flat(p)[i])
-    values = np.array([J0] + _losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single))
+    values = np.array([J0, *_losses_at(loss, params, name, p, i, [x + t * h for t in _PROBE_OFFSETS], single)])
     residual = _RESIDUAL @ (values - J0)
     return float(np.sqrt(residual @ residual / (len(values) - 4))), bool(np.all(values == J0))
 
