@@ -1,60 +1,17 @@
-"""Slides: the slide-type rules of tools/slides.py, and a reveal.js deck that needs no network.
+"""Slides: the slide-type rules of tools/slides.py (pure Python, so they run in every configuration
+of the machine matrix).  The decks themselves (make slides) are checked by make test-browser:
+browser_tests/test_decks.py reads every deck, browser_tests/test_browser.py opens one in Chromium."""
 
-The decks of every notebook (make slides) are checked by make test-browser, which also opens one
-in Chromium; here one deck is written to a temporary folder (a few seconds, no npm needed: the
-HTML only refers to the libraries)."""
-
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tools.navigation import MARKER
-from tools.slides import (NPM_PACKAGES, SLIDE_TYPES, URLS, nbconvert_command, slide_count, slide_types,
-                          with_slide_types)
+from tools.slides import NPM_PACKAGES, SLIDE_TYPES, URLS, slide_count, slide_types, with_slide_types
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-class DeckParser(HTMLParser):
-    """The URLs a page loads (<script src>, <link href>) and its reveal.js slides (innermost <section>s)."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls, self.slides, self._open = [], 0, []  # _open: per open section, "has a child section"
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            self.urls.append(attrs["href"])
-        if tag == "section":
-            if self._open:
-                self._open[-1] = True
-            self._open.append(False)
-
-    def handle_endtag(self, tag):
-        if tag == "section":
-            self.slides += not self._open.pop()
-
-
-def parse_deck(html: str) -> DeckParser:
-    parser = DeckParser()
-    parser.feed(html)
-    return parser
-
-
-def cdn_references(html: str) -> list[str]:
-    """Loaded URLs that leave the machine, and the CDN hosts nbconvert's templates use, anywhere."""
-    loaded = [u for u in parse_deck(html).urls if u.startswith(("http://", "https://", "//"))]
-    hosts = [h for h in ("unpkg.com", "cdnjs.cloudflare.com", "cdn.jsdelivr.net", "fonts.googleapis.com")
-             if h in html]
-    return loaded + hosts
 
 
 def lesson():
@@ -114,25 +71,3 @@ def test_the_javascript_is_pinned_in_one_place_and_referenced_relatively():
     assert NPM_PACKAGES["reveal.js"].split(".")[0] in ("4", "5")  # nbconvert 7's template: plugin/notes/notes.js
     assert NPM_PACKAGES["mathjax"].startswith("2.")  # the template calls MathJax.Hub (MathJax 2)
     assert all(not url.startswith(("/", "http")) for url in URLS.values())
-
-
-@pytest.fixture(scope="module")
-def deck(tmp_path_factory):
-    """Notebook 01 (with its committed metadata) as a deck in a temporary folder."""
-    out = tmp_path_factory.mktemp("slides")
-    path = ROOT / "notebooks" / "01_numerical_derivative.ipynb"
-    subprocess.run(nbconvert_command([path], out), check=True, capture_output=True, cwd=ROOT)
-    return path, (out / f"{path.stem}.slides.html").read_text()
-
-
-def test_a_deck_has_the_slides_its_metadata_implies(deck):
-    path, html = deck
-    assert parse_deck(html).slides == slide_count(nbformat.read(path, as_version=4))
-
-
-def test_a_deck_loads_nothing_from_a_cdn(deck):
-    _, html = deck
-    assert cdn_references(html) == []
-    urls = parse_deck(html).urls
-    for option in ("reveal_url_prefix", "mathjax_url", "require_js_url", "jquery_url"):
-        assert any(u.startswith(URLS[option]) for u in urls) or URLS[option] in html, option
