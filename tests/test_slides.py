@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from tools.navigation import MARKER
+from tools.navigation import MARKER, with_navigation
 from tools.slides import NPM_PACKAGES, SLIDE_TYPES, URLS, slide_count, slide_types, with_slide_types
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,3 +71,10 @@ def test_the_javascript_is_pinned_in_one_place_and_referenced_relatively():
     assert NPM_PACKAGES["reveal.js"].split(".")[0] in ("4", "5")  # nbconvert 7's template: plugin/notes/notes.js
     assert NPM_PACKAGES["mathjax"].startswith("2.")  # the template calls MathJax.Hub (MathJax 2)
     assert all(not url.startswith(("/", "http")) for url in URLS.values())
+
+
+def test_rewriting_the_navigation_keeps_its_slide_type():
+    notebook = with_slide_types(lesson())
+    with_navigation(notebook, MARKER + "\n\nother links")
+    assert notebook.cells[-1].metadata["slideshow"] == {"slide_type": "skip"}
+    assert slide_types(notebook) == EXPECTED
