@@ -156,6 +156,9 @@ def npm_tarball(name: str, version: str, cache: Path) -> Path:
     """``<cache>/<name>-<version>.tgz`` from the npm registry (``npm pack``), fetched once."""
     tarball = cache / f"{name.replace('/', '-').lstrip('@')}-{version}.tgz"
     if not tarball.exists():
+        if shutil.which("npm") is None:
+            raise FileNotFoundError("make slides fetches reveal.js and MathJax with npm: install Node.js "
+                                    "(e.g. apt-get install -y npm), then run it again")
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run(["npm", "pack", "--silent", f"{name}@{version}", "--pack-destination", str(cache)],
                        check=True, stdout=subprocess.DEVNULL)
