@@ -5,6 +5,7 @@ browser_tests/test_decks.py reads every deck, browser_tests/test_browser.py open
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from tools.navigation import MARKER, with_navigation
@@ -78,3 +79,18 @@ def test_rewriting_the_navigation_keeps_its_slide_type():
     with_navigation(notebook, MARKER + "\n\nother links")
     assert notebook.cells[-1].metadata["slideshow"] == {"slide_type": "skip"}
     assert slide_types(notebook) == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_a_valid_slide_type(path):
+    notebook = nbformat.read(path, as_version=4)
+    missing = [i for i, c in enumerate(notebook.cells)
+               if c.metadata.get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+    assert missing == [], f"{path.name}: cells {missing}: run `python -m tools.slides metadata notebooks`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_metadata_script_changes_nothing_on_the_committed_notebooks(path):
+    before = nbformat.writes(nbformat.read(path, as_version=4))
+    assert nbformat.writes(with_slide_types(nbformat.read(path, as_version=4))) == before, (
+        f"{path.name}: run `python -m tools.slides metadata notebooks`")
