@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: install lab lint test test-fast test-matrix test-nbgrader student bench lock clean
+.PHONY: install lab lint test test-fast test-matrix test-nbgrader test-browser slides student bench lock clean
 
 install: $(STAMP)
 
@@ -64,6 +64,26 @@ $(NBGRADER)/.installed: pyproject.toml constraints.txt
 test-nbgrader: $(NBGRADER)/.installed
 	$(NBGRADER)/bin/python -m tools.nbgrader_run
 
+# one reveal.js deck per notebook: build/slides/<notebook>.slides.html, from the committed outputs
+# (jupyter nbconvert --to slides).  reveal.js, MathJax, require.js, jQuery and the widgets' HTML
+# manager come from the npm registry (npm pack, versions in tools/slides.py, cached in build/npm/)
+# into build/slides/lib/, referenced relatively: copy build/slides/ anywhere, it needs no network.
+# Slide types: python -m tools.slides metadata notebooks (rules in tools/slides.py)
+slides: $(STAMP)
+	$(BIN)/python -m tools.slides build notebooks build/slides
+
+# a lecturer's session in headless Chromium: Debian's /usr/bin/chromium (apt-get install -y chromium;
+# never `playwright install`) driven by Playwright: JupyterLab runs the widget notebooks, a slider
+# moved with the keyboard redraws its figure, a deck opens offline with all its slides.
+# Screenshots in build/screenshots/.  browser_tests/ is not part of make test.
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BROWSER_STAMP): $(STAMP)
+	$(PIP) install --quiet -c constraints.txt -e ".[lab,test,browser]"
+	@touch $@
+
+test-browser: $(BROWSER_STAMP) slides
+	$(BIN)/python -m pytest -p no:cacheprovider browser_tests
+
 # torch (CPU build) and the benchmarks; not part of make test
 bench: $(STAMP)
 	$(PIP) install --quiet -c constraints.txt "torch==2.13.0"
@@ -73,9 +93,9 @@ bench: $(STAMP)
 # re-resolve the newest versions and rewrite constraints.txt (then update environment.yml to match)
 lock:
 	rm -rf /tmp/gradcheck-lock-venv && $(PYTHON) -m venv /tmp/gradcheck-lock-venv
-	/tmp/gradcheck-lock-venv/bin/python -m pip install --quiet -e ".[lab,test]"
+	/tmp/gradcheck-lock-venv/bin/python -m pip install --quiet -e ".[lab,test,browser]"
 	echo "# Exact pins for .venv (make lab / make test). Regenerate with: make lock. Keep environment.yml equal (tested)." > constraints.txt
 	/tmp/gradcheck-lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
 
 clean:
-	rm -rf $(VENV) .venv-matrix $(NBGRADER) student .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-matrix $(NBGRADER) student build .pytest_cache .hypothesis

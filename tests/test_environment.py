@@ -58,7 +58,7 @@ def test_environment_yml_pins_equal_the_lock():
 def test_every_direct_dependency_is_pinned_in_both():
     project = pyproject()["project"]
     direct = list(project["dependencies"])
-    for extra in ("lab", "test"):
+    for extra in ("lab", "test", "browser"):
         direct += project["optional-dependencies"][extra]
     names = {requirement_name(r) for r in direct}
     lock, conda = lock_pins(), conda_pins()
@@ -84,6 +84,7 @@ def test_pyproject_dependencies_are_lower_bounds_only():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+    assert "make test-browser" in (ROOT / ".ci" / "run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
     makefile = (ROOT / "Makefile").read_text()
     assert "--nbval " in makefile and "--nbval-lax" not in makefile

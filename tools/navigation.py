@@ -35,9 +35,11 @@ def navigation_text(names: list[str], titles: dict[str, str], name: str) -> str:
 
 
 def with_navigation(notebook, text: str):
-    """The notebook with its navigation cell (added at the end, or rewritten in place)."""
+    """The notebook with its navigation cell (added at the end, or rewritten in place keeping the
+    old cell's metadata, e.g. its slide type from tools/slides.py)."""
+    old = [c for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith(MARKER)]
     cells = [c for c in notebook.cells if not (c.cell_type == "markdown" and c.source.startswith(MARKER))]
-    cells.append(nbformat.v4.new_markdown_cell(text))
+    cells.append(nbformat.v4.new_markdown_cell(text, metadata=old[-1].metadata if old else {}))
     notebook.cells = cells
     return notebook
 
