@@ -44,6 +44,7 @@ from pathlib import Path
 import nbformat
 
 from tools.navigation import MARKER
+from tools.rewrite import rewrite_notebooks
 from tools.student import is_check_cell, is_solution_cell
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
@@ -140,12 +141,7 @@ def slide_count(notebook) -> int:
 
 
 def write_metadata(directory: str) -> None:
-    for path in sorted(Path(directory).glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
-        if nbformat.writes(with_slide_types(notebook)) != before:
-            nbformat.write(notebook, path)
-            print(f"{path}: slideshow metadata written")
+    rewrite_notebooks(directory, with_slide_types, "slideshow metadata")
 
 
 # ---------------------------------------------------------------------------------------------

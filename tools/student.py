@@ -26,6 +26,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools.rewrite import rewrite_notebooks
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 STUB = "raise NotImplementedError()"
@@ -132,12 +134,7 @@ def student_notebook(notebook, solved_link: str | None = None):
 
 
 def write_metadata(directory: str) -> None:
-    for path in sorted(Path(directory).glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
-        if nbformat.writes(with_metadata(notebook)) != before:
-            nbformat.write(notebook, path)
-            print(f"{path}: nbgrader metadata written")
+    rewrite_notebooks(directory, with_metadata, "nbgrader metadata")
 
 
 def main(source_dir: str, target_dir: str) -> None:
