@@ -23,8 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # opens the student versions (exercises blank, lessons with their outputs) for study; each links
-# to its solved notebook in notebooks/
+# to its solved notebook in notebooks/. The series' own notebooks are trusted first, so JupyterLab
+# draws every widget (slider and figure) from its saved state before any cell runs
 lab: $(STAMP) student/00_start_here.ipynb
+	$(BIN)/jupyter trust --log-level=WARN notebooks/*.ipynb student/*.ipynb
 	$(BIN)/jupyter lab $(ALLOW_ROOT) student/00_start_here.ipynb
 
 student/00_start_here.ipynb:

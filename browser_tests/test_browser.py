@@ -3,6 +3,9 @@ error, a slider moved with the keyboard redraws its figure, and a reveal.js deck
 build/slides/ opens from file:// with all its slides and without the network.  Screenshots go to
 build/screenshots/.  Run by `make test-browser` (after `make slides`), not by `make test`."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -11,8 +14,9 @@ import pytest
 from tools.slides import slide_count
 
 ROOT = Path(__file__).resolve().parents[1]
-# The notebooks with an ε slider (helpers/widgets.py); add a notebook here when it gets a widget.
-WIDGET_NOTEBOOKS = ["01_numerical_derivative.ipynb", "04_checking_a_gradient.ipynb"]  # the first ε slider; the bug-size slider
+# Notebooks run in full and whose slider is moved (helpers/widgets.py): 01's ε slider, and 04's
+# bug-size slider, one of the widgets added to 03-07 (each of them has a slider but 03, a toggle).
+WIDGET_NOTEBOOKS = ["01_numerical_derivative.ipynb", "04_checking_a_gradient.ipynb"]
 DECK = "01_numerical_derivative"
 RUN_ALL_TIMEOUT = 300_000  # ms; 02's sweeps take ~10 s on one core
 
@@ -110,5 +114,33 @@ def test_a_deck_opens_offline_with_its_slides(browser, screenshots):
         page.screenshot(path=str(screenshots / f"{DECK}_slide_{indices['h'] + 1}.png"))
         assert [u for u in requests if not u.startswith(("file://", "data:"))] == []
         assert real_errors(errors) == []
+    finally:
+        page.close()
+
+
+def test_a_trusted_notebook_shows_its_saved_widget_before_any_cell_runs(browser, lab, screenshots):
+    """`make lab` trusts the series' notebooks: JupyterLab then draws each widget from the state
+    saved with the notebook — the slider and its figure — before the kernel runs anything.
+    Untrusted, the same cell shows only the widget's text repr (`VBox(children=…`)."""
+    base, token, notebooks = lab
+    trusted, untrusted = "05_backprop_layer_by_layer.ipynb", "06_full_network_gradient_check.ipynb"
+    subprocess.run([sys.executable, "-m", "jupyter", "trust", str(notebooks / trusted)], check=True,
+                   env=dict(os.environ, JUPYTER_DATA_DIR=str(notebooks.parent / "state" / "data")),
+                   capture_output=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        for name, shown in [(trusted, True), (untrusted, False)]:
+            page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-OutputArea-output", timeout=60_000)
+            repr_cells = page.locator(".jp-OutputArea-output", has_text="VBox(children")
+            if shown:
+                page.locator(".widget-output img").first.wait_for(timeout=60_000)
+                assert page.locator(".widget-slider").count() == 1 and repr_cells.count() == 0
+                cell = page.locator(".jp-CodeCell", has=page.locator(".widget-slider")).first
+                cell.scroll_into_view_if_needed()
+                cell.screenshot(path=str(screenshots / f"{Path(name).stem}_saved_widget.png"))
+            else:
+                repr_cells.first.wait_for(timeout=60_000)
+                assert page.locator(".widget-slider").count() == 0
     finally:
         page.close()
