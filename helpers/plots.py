@@ -112,10 +112,12 @@ def draw_secants(ax, f: Callable, x: float, eps: float, derivative: float) -> di
     }
     # the rise-over-run triangles whose hypotenuses are the secants: told apart by hatch direction,
     # so the overlap reads as cross-hatched rather than as a third colour
+    # (ls="-": a fill would take the cycle's dash pattern, which matplotlib < 3.11 cannot scale to lw=0)
     artists["one_sided_triangle"] = ax.fill([x, x + eps, x + eps], [fx, fx, fplus], facecolor="none",
-                                            edgecolor=ONE_SIDED_COLOR, hatch="//", lw=0)[0]
+                                            edgecolor=ONE_SIDED_COLOR, hatch="//", lw=0, ls="-")[0]
     artists["two_sided_triangle"] = ax.fill([x - eps, x + eps, x + eps], [fminus, fminus, fplus],
-                                            facecolor="none", edgecolor=TWO_SIDED_COLOR, hatch="\\\\", lw=0)[0]
+                                            facecolor="none", edgecolor=TWO_SIDED_COLOR, hatch="\\\\", lw=0,
+                                            ls="-")[0]
     ax.annotate("θ−ε", (x - eps, fminus), textcoords="offset points", xytext=(-30, 6))
     ax.annotate("θ", (x, fx), textcoords="offset points", xytext=(-4, 10))
     ax.annotate("θ+ε", (x + eps, fplus), textcoords="offset points", xytext=(6, -16))
