@@ -208,3 +208,26 @@ def test_every_check_cell_fails_on_the_student_version(path):
         errors = [o for o in student.cells[index].outputs if o.output_type == "error"]
         assert errors, f"{path.name}: check cell {index} passes on the student version"
         assert errors[0].ename in ("NotImplementedError", "AssertionError", "NameError"), errors[0].ename
+
+
+def test_start_here_gives_each_notebook_the_minutes_of_the_stated_rule():
+    from tools.minutes import MAP_ROW, minutes
+
+    start = "\n".join(c.source for c in read(NOTEBOOKS[0]).cells if c.cell_type == "markdown")
+    shown = {number: int(value) for number, _, value in MAP_ROW.findall(start)}
+    assert shown == {p.name[:2]: minutes(read(p)) for p in NOTEBOOKS}, "run `python -m tools.minutes notebooks`"
+
+
+def test_the_minutes_rule_counts_words_lesson_cells_and_exercises():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from tools.minutes import minutes
+
+    notebook = new_notebook(cells=[
+        new_markdown_cell("word " * 300),                      # 1.5 min of reading
+        new_code_cell("x = 1"), new_code_cell("print(x)"),     # 2 lesson cells
+        new_code_cell("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION"),  # one exercise: 5
+        new_code_cell("# CHECK nbxx_part (1 point)\nassert answer == 1"),
+        new_markdown_cell(f"{MARKER}\nnot counted " * 100),   # the navigation line
+    ])
+    assert minutes(notebook) == 9  # ⌈1.5 + 2 + 5⌉
