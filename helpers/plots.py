@@ -314,7 +314,11 @@ def elementwise_errors_figure(
                    label=f"norm-wise difference {difference:.1e}")
     ax.set_yscale("log")
     ax.set_ylim(low_limit, high_limit)
-    ax.set_xticks([t for t, _ in ticks], [name for _, name in ticks])
+    if len(relative_errors) == 1:  # one tensor: name every element, so each stem can be found
+        name, size = next(iter(relative_errors)), start
+        ax.set_xticks(range(size), [f"{name}[{i}]" for i in range(size)] if size <= 12 else None)
+    else:
+        ax.set_xticks([t for t, _ in ticks], [name for _, name in ticks])
     ax.set_xlabel("gradient entry")
     ax.set_ylabel("relative error (log scale)")
     ax.set_title(title)

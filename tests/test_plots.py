@@ -172,6 +172,8 @@ def test_elementwise_errors_figure_without_difference_and_empty_input():
     fig = elementwise_errors_figure({"theta": [1e-12, 1.0]})
     try:
         assert not [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "--"]
+        # one tensor: every element is named on the axis
+        assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["theta[0]", "theta[1]"]
     finally:
         plt.close(fig)
     with pytest.raises(ValueError, match="empty"):
