@@ -856,3 +856,32 @@ def test_property_a_scaled_quadratic_component_fails_and_is_named(case, factor, 
     assert not report.passed
     assert [(m.name, m.index) for m in report.mismatches] == [("theta", (i,))]
     assert snapshot(theta) == before
+
+
+# --- a large constant in the loss: round-off may swamp an element, and then it must not pass ------
+
+A_LARGE = np.array([0.3, -1.2, 2.0])
+THETA_LARGE = np.array([1.0, 0.5, -0.7])
+
+
+@pytest.mark.parametrize("constant", [1e6, 1e9, 1e11, 1e12, 1e13, 1e14])
+@pytest.mark.parametrize("bug", [0.01, 0.05, 0.5])
+def test_a_bug_of_one_percent_or_more_never_passes_whatever_the_loss_constant(constant, bug):
+    wrong = A_LARGE * np.array([1.0, 1.0, 1.0 + bug])
+    report = check_gradient(lambda t: float(constant + A_LARGE @ t), THETA_LARGE, wrong)
+    assert report.status != "passed", (constant, bug, str(report))
+
+
+def test_an_element_round_off_swamps_is_inconclusive_with_the_reason_and_the_fix():
+    wrong = A_LARGE * np.array([1.0, 1.0, 1.05])
+    report = check_gradient(lambda t: float(1e12 + A_LARGE @ t), THETA_LARGE, wrong)
+    assert report.status == "inconclusive"
+    (reason,) = report.reasons
+    assert reason.startswith("theta[2]")  # the worst element first
+    assert "|J| = 1.0e+12" in reason and "subtract the loss's constant part" in reason
+    right = check_gradient(lambda t: float(1e8 + A_LARGE @ t), THETA_LARGE, A_LARGE.copy())
+    assert right.passed  # a constant of 1e8 leaves room to check to 0.5 %
+    with pytest.warns(PrecisionWarning):
+        float32 = check_gradient(lambda t: np.float32(1e4) + t @ A_LARGE.astype(np.float32),
+                                 THETA_LARGE.astype(np.float32), (A_LARGE * [1, 1, 1.05]).astype(np.float32))
+    assert float32.status == "inconclusive" and float32.reasons[0].endswith("check in float64")

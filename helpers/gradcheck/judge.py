@@ -276,7 +276,8 @@ class _Judge:
                                "smooth within ±eps/4 there), so their gradient could not be checked — check "
                                "again at a point where no ReLU input, max or |x| sits at its kink")
         for name in self.named:
-            reasons += self._blind(name) + self._doubtful(name)
+            named_reasons = self._blind(name) + self._doubtful(name)
+            reasons += named_reasons or self._unresolved(name)
         return reasons
 
     def _blind(self, name) -> list[str]:
@@ -290,6 +291,30 @@ class _Judge:
         return [f"{name}: its whole gradient is smaller than what round-off and truncation allow at "
                 "this step, so a wrong gradient could not be told from a right one — use float64, or a "
                 "larger eps if the loss is noisy"]
+
+    def _unresolved(self, name) -> list[str]:
+        """Judged elements that matter and differ by more than SANITY, yet within their allowance
+        because round-off swamps them even at the widest step: SANITY says no such element passes.
+
+        (E.g. a loss of size 1e12 with a gradient of size 1: its round-off u·|J| ≈ 1e-4 divided by
+        the widest step leaves an allowance of several %, wide enough to let a 5 % bug through.)
+        """
+        judged = self.checked[name].copy()
+        judged[[i for n, i in self.kinks if n == name]] = False
+        g, numeric = self.g[name], self.best(name)
+        size = np.maximum(np.abs(g), np.abs(np.nan_to_num(numeric)))
+        off = judged & (size >= 1e-3 * self.G[name]) & (np.abs(g - np.nan_to_num(numeric)) > SANITY * size)
+        if not off.any():
+            return []
+        i = int(np.flatnonzero(off)[np.argmax((np.abs(g - numeric) / size)[off])])
+        where = _index_text(name, np.unravel_index(i, self.named[name].shape))
+        more = f" and {int(off.sum()) - 1} more" if off.sum() > 1 else ""
+        fix = ("check in float64" if self.u[name] > np.finfo(np.float64).eps
+               else "subtract the loss's constant part (it adds round-off, not gradient)")
+        return [f"{where}{more}: analytic and numeric differ by {abs(g[i] - numeric[i]) / size[i]:.1e} "
+                f"relative, within what round-off allows even at the widest step, so a bug of that size could "
+                f"pass — the loss (|J| = {self.J_scale:.1e}) is too large for its gradient to be checked to "
+                f"{SANITY:.1e}: {fix}"]
 
     def _doubtful(self, name) -> list[str]:
         """Measured elements that matter and differ by more than SANITY, yet within their measured allowance."""
