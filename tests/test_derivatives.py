@@ -301,3 +301,24 @@ def test_best_step_reads_the_minimum_and_checks_lengths():
     assert best_step([1e-1, 1e-2, 1e-3], [3.0, 1.0, 2.0]) == (1e-2, 1.0)
     with pytest.raises(ValueError, match="equal length"):
         best_step([1e-1, 1e-2], [1.0])
+
+
+# --- cases the mutation run found untested (make mutation; tests/README.md) -------------------
+
+def test_observed_order_rejects_unequal_lengths_and_names_both_sizes():
+    with pytest.raises(ValueError, match="at least two .* equal length, got 3 and 2"):
+        observed_order([1e-1, 1e-2, 1e-3], [1e-2, 1e-4])
+    with pytest.raises(ValueError, match="got 1 and 1"):
+        observed_order([1e-1], [1e-2])
+
+
+@pytest.mark.parametrize("eps_values", [[1e-1, 0.0], [1e-1, -1e-2]])
+def test_observed_order_rejects_a_step_that_is_not_positive(eps_values):
+    with pytest.raises(ValueError, match="^observed_order needs positive steps and positive errors"):
+        observed_order(eps_values, [1e-2, 1e-4])
+
+
+def test_best_step_of_a_single_step_is_that_step():
+    assert best_step([1e-3], [0.5]) == (1e-3, 0.5)
+    with pytest.raises(ValueError, match="non-empty"):
+        best_step([], [])
