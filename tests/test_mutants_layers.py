@@ -78,3 +78,9 @@ def test_compare_tensors_text_and_html():
     assert page.endswith("</tbody></table>")
     assert "<td style='color:green'>True</td>" in page and "<td style='color:red'>False</td>" in page
     assert "</td></tr><tr><td>b</td>" in page
+
+
+def test_numerical_vjp_projects_in_float64_when_dout_and_f_are_float32():
+    dout = np.array([0.1], dtype=np.float32)
+    dx = numerical_vjp(lambda x: (3 * x).astype(np.float32), np.array([1.0]), dout, eps=0.5)
+    assert dx[0] == pytest.approx(3 * float(dout[0]), rel=1e-13)
