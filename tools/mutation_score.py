@@ -3,7 +3,7 @@
     python -m tools.mutation_score            the table; exit status 1 if a module is below 90 %
     python -m tools.mutation_score --list     also every surviving mutant not listed as equivalent
 
-score = killed / (total − no tests − equivalent), where ``killed`` counts mutants a test failed on
+score = killed / (total − unchecked − no tests − equivalent), where ``killed`` counts mutants a test failed on
 (a timeout counts as killed, as in mutmut's own score) and ``equivalent`` are the surviving
 mutants named in the section "Equivalent mutants" of tests/README.md (a mutant that changes
 nothing a caller can observe).  Reads mutmut's ``*.py.meta`` files; needs no mutmut import.
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         return 2
     equivalent = equivalent_mutants()
     rows, survivors, below = [], [], []
-    totals = [0] * 7
+    totals = [0] * 7  # total, killed, survived, equivalent, no tests, other, unchecked
     for module, codes in module_results().items():
         killed = sum(code in KILLED for code in codes.values())
         no_tests = sum(code in NO_TESTS for code in codes.values())
@@ -61,22 +61,23 @@ def main(argv: list[str]) -> int:
         equiv = [name for name in alive if name in equivalent]
         other = len(codes) - killed - no_tests - unchecked - len(alive)  # suspicious, segfault, ...
         survivors += [name for name in alive if name not in equivalent]
-        counted = len(codes) - no_tests - len(equiv)
-        score = killed / counted if counted else 1.0
+        counted = len(codes) - unchecked - no_tests - len(equiv)
+        score = killed / counted if counted else float("nan")
         if score < TARGET or unchecked:
             below.append(module)
-        rows.append((module, len(codes), killed, len(alive) - len(equiv), len(equiv), no_tests, other + unchecked, score))
-        for i, n in enumerate((len(codes), killed, len(alive) - len(equiv), len(equiv), no_tests, other + unchecked)):
+        row = (len(codes), killed, len(alive) - len(equiv), len(equiv), no_tests, other, unchecked)
+        rows.append((module, *row, score))
+        for i, n in enumerate(row):
             totals[i] += n
-    header = ("module", "total", "killed", "survived", "equivalent", "no tests", "other", "score")
+    header = ("module", "total", "killed", "survived", "equivalent", "no tests", "other", "unchecked", "score")
     width = max(len(r[0]) for r in rows + [("all modules",)])
     print(f"{header[0]:<{width}}  " + "  ".join(f"{h:>10}" for h in header[1:]))
-    counted = totals[0] - totals[4] - totals[3]
-    for row in rows + [("all modules", *totals[:6], totals[1] / counted if counted else 1.0)]:
-        print(f"{row[0]:<{width}}  " + "  ".join(f"{n:>10}" for n in row[1:7]) + f"  {row[7]:>9.1%}")
+    counted = totals[0] - totals[6] - totals[4] - totals[3]
+    for row in rows + [("all modules", *totals, totals[1] / counted if counted else 1.0)]:
+        print(f"{row[0]:<{width}}  " + "  ".join(f"{n:>10}" for n in row[1:8]) + f"  {row[8]:>9.1%}")
     print(
-        "score = killed / (total − no tests − equivalent); equivalent: listed in tests/README.md; "
-        "other: not checked, suspicious or crashed"
+        "score = killed / (total − unchecked − no tests − equivalent); equivalent: listed in tests/README.md; "
+        "other: suspicious or crashed (not counted as killed)"
     )
     if "--list" in argv:
         print("\nsurviving, not listed as equivalent (see one with: mutmut show NAME):")
