@@ -1,0 +1,110 @@
+"""helpers.gradcheck.numerical / inputs / check, the cases the mutation run found untested (make
+mutation; tests/README.md): the complex step through check_gradient and with sampling, bad losses
+on the forward and complex paths, sampling with the caller's rng, parameters that share memory,
+a loss that adds keys to params."""
+
+import numpy as np
+import pytest
+
+from helpers.gradcheck import check_gradient, numerical_gradient
+
+
+def cubic_exp(p):
+    return np.sum(p["W"] ** 3) + np.sum(np.exp(p["b"]))
+
+
+def dict_params():
+    return {"W": np.array([0.5, -1.0]), "b": np.array([[2.0]])}
+
+
+def test_complex_step_through_check_gradient_passes_and_fails():
+    params = dict_params()
+    right = {"W": 3 * params["W"] ** 2, "b": np.exp(params["b"])}
+    report = check_gradient(cubic_exp, params, right, method="complex")
+    assert report.status == "passed" and report.method == "complex" and report.loss_noise == 0.0
+    assert np.allclose(report.numeric["W"], [0.75, 3.0], rtol=1e-15)
+    wrong = {"W": right["W"] * np.array([1.0, 1.001]), "b": right["b"]}
+    bad = check_gradient(cubic_exp, params, wrong, method="complex")
+    assert bad.status == "failed" and [(m.name, m.index) for m in bad.mismatches] == [("W", (1,))]
+    assert params["W"].dtype == np.float64 and np.array_equal(params["W"], [0.5, -1.0])
+
+
+def test_complex_step_with_sampling_leaves_the_others_unchecked():
+    theta = np.arange(1.0, 7.0)
+    report = check_gradient(lambda t: np.sum(t**3), theta, 3 * theta**2, method="complex", sample=2, rng=5)
+    chosen = np.sort(np.random.default_rng(5).choice(6, size=2, replace=False))
+    assert np.flatnonzero(~np.isnan(report.numeric["theta"])).tolist() == chosen.tolist()
+    assert np.allclose(report.numeric["theta"][chosen], 3 * theta[chosen] ** 2, rtol=1e-15)
+    assert report.tensors[0].n_checked == 2 and report.passed
+
+
+def test_complex_step_names_the_element_of_a_loss_that_drops_the_imaginary_part():
+    with pytest.raises(TypeError, match=r"^method='complex' needs a loss that keeps complex arithmetic, but at "
+                                        r"params\['W'\]\[0\] moved by \+ieps = \+i7.500e-21 it returned the real float"):
+        numerical_gradient(lambda p: float(np.real(cubic_exp(p))), dict_params(), method="complex")
+    with pytest.raises(TypeError, match=r"at theta\[1\] moved by \+ieps = \+i1.000e-20 it returned the real"):
+        numerical_gradient(lambda t: float(np.real(np.sum(t**2))) if t[1].imag else np.sum(t**2),
+                           np.array([0.5, 1.0]), method="complex")
+    with pytest.raises(ValueError, match=r"^loss returned \(inf\+infj\) at params\['W'\]\[0\] moved by \+ieps = "
+                                         r"\+i7.500e-21; a finite-difference check needs a finite loss"):
+        numerical_gradient(lambda p: cubic_exp(p) * np.inf, dict_params(), method="complex")
+
+
+def test_complex_step_of_a_single_array_restores_it():
+    theta = np.array([0.5, -1.0])
+    assert np.allclose(numerical_gradient(lambda t: np.sum(t**3), theta, method="complex"), [0.75, 3.0], rtol=1e-15)
+    assert theta.dtype == np.float64 and np.array_equal(theta, [0.5, -1.0])
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    (None, TypeError, "loss returned None at the unperturbed params: is a `return` missing"),
+    (3, TypeError, "loss returned the integer 3 at the unperturbed params: a step of ε cannot change an integer"),
+    (np.nan, ValueError, "loss returned nan at the unperturbed params; a finite-difference check needs a finite"),
+])
+def test_forward_differences_name_a_bad_loss_at_the_unperturbed_params(bad, error, message):
+    theta = np.array([0.5, 1.0])
+    with pytest.raises(error, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+        numerical_gradient(lambda t: bad, theta, method="forward")
+    assert np.array_equal(theta, [0.5, 1.0])
+
+
+def test_forward_differences_name_the_moved_element_of_a_bad_loss():
+    def bad_when_moved(t):
+        return float(t @ t) if t[1] == 1.0 else None
+
+    with pytest.raises(TypeError, match=r"^loss returned None at theta\[1\] moved by \+eps = \+1.000e-03"):
+        numerical_gradient(bad_when_moved, np.array([0.5, 1.0]), eps=1e-3, method="forward")
+
+
+def test_sampling_uses_the_callers_rng_and_none_means_seed_0():
+    theta = np.linspace(0.1, 2.0, 20)
+
+    def sampled(rng):
+        report = check_gradient(lambda t: float(np.sum(t**3)), theta, 3 * theta**2, sample=3, rng=rng)
+        return np.flatnonzero(~np.isnan(report.numeric["theta"])).tolist()
+
+    expected = np.sort(np.random.default_rng(11).choice(20, size=3, replace=False)).tolist()
+    assert sampled(np.random.default_rng(11)) == expected == sampled(11)
+    assert sampled(None) == sampled(0) == sampled(None)
+    assert sampled(None) != sampled(1)
+
+
+def test_parameters_that_share_memory_are_refused():
+    W = np.array([[0.5, 1.0], [1.5, 2.0]])
+    params = {"W": W, "row": W[0]}
+    grads = {"W": np.ones((2, 2)), "row": np.ones(2)}
+    with pytest.raises(ValueError, match=r"^params\['W'\] and params\['row'\] share memory, so perturbing one moves "
+                                         r"the other; pass separate arrays \(.copy\(\)\) or one tensor"):
+        check_gradient(lambda p: float(np.sum(p["W"]) + np.sum(p["row"])), params, grads)
+
+
+def test_a_loss_that_adds_a_key_is_refused_and_the_key_removed():
+    params = {"W": np.array([0.5, 1.0])}
+
+    def adds_a_key(p):
+        p["extra"] = np.zeros(1)
+        return float(np.sum(p["W"] ** 2))
+
+    with pytest.raises(ValueError, match=r"^loss changed the keys of params during the first \(unperturbed\) call"):
+        check_gradient(adds_a_key, params, {"W": 2 * params["W"]})
+    assert list(params) == ["W"]
