@@ -108,3 +108,10 @@ def test_a_loss_that_adds_a_key_is_refused_and_the_key_removed():
     with pytest.raises(ValueError, match=r"^loss changed the keys of params during the first \(unperturbed\) call"):
         check_gradient(adds_a_key, params, {"W": 2 * params["W"]})
     assert list(params) == ["W"]
+
+
+@pytest.mark.parametrize("tol", [True, np.array([1e-3]), "1e-3"])
+def test_a_tol_that_is_not_a_number_names_tol(tol):
+    theta = np.array([0.5, 1.0])
+    with pytest.raises(TypeError, match=r"^tol must be None \(the default rtol\) or a positive number, but got tol="):
+        check_gradient(lambda t: float(t @ t), theta, 2 * theta, tol=tol)
