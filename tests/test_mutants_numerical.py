@@ -115,3 +115,37 @@ def test_a_tol_that_is_not_a_number_names_tol(tol):
     theta = np.array([0.5, 1.0])
     with pytest.raises(TypeError, match=r"^tol must be None \(the default rtol\) or a positive number, but got tol="):
         check_gradient(lambda t: float(t @ t), theta, 2 * theta, tol=tol)
+
+
+W0 = r"theta\[0\] moved by \+eps = \+1.000e-03"
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (None, TypeError, rf"^loss returned None at {W0}: is a `return` missing at the end of the loss function\? "
+                      r"It must return the cost as a float$"),
+    (2, TypeError, rf"^loss returned the integer 2 at {W0}: a step of ε cannot change an integer, so every numerical "
+                   r"derivative would be 0. Return the cost as a float — look for int\(\), round\(\), // or an "
+                   r"integer array \(np.float64 arithmetic\) in the loss$"),
+    (np.ones(2), ValueError, rf"^loss must return a single number, but at {W0} it returned shape \(2,\); reduce it "
+                             r"to a scalar, e.g. with .sum\(\) or .mean\(\)$"),
+    (np.complex128(1 + 1j), TypeError, rf"^loss must return a real number, but at {W0} it returned complex128; "
+                                       r"return np.real\(...\) of it or check the computation$"),
+    ("abc", TypeError, rf"^loss must return a real number, but at {W0} it returned str$"),
+    (np.float32(np.nan), ValueError, rf"^loss returned nan at {W0}; a finite-difference check needs a finite loss"),
+])
+def test_bad_loss_values_are_named_with_the_element_and_the_fix(value, error, message):
+    with pytest.raises(error, match=message):
+        numerical_gradient(lambda t: value, np.array([0.5, 1.0]), eps=1e-3)
+
+
+def test_a_finite_loss_of_another_float_type_is_accepted():
+    numeric = numerical_gradient(lambda t: np.float32(3.0) * np.float32(t[0]), np.array([0.5, 1.0]), eps=2**-10)
+    assert numeric.dtype == np.float64 and numeric.tolist() == [3.0, 0.0]
+    complex_numeric = numerical_gradient(lambda t: np.sum(t**3), np.array([0.5, -1.0]), method="complex")
+    assert complex_numeric.dtype == np.float64
+
+
+def test_complex_step_message_says_what_to_avoid():
+    with pytest.raises(TypeError, match=r"it returned the real float -0.875; avoid float\(\), abs\(\), np.real, "
+                                        r"np.maximum in the loss or use method='central'$"):
+        numerical_gradient(lambda p: float(np.real(np.sum(p["W"] ** 3))), dict_params(), method="complex")
