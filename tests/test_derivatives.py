@@ -336,7 +336,7 @@ def test_messages_name_the_parameter_and_the_fix():
         central_difference(3.0, 1.0, 0.01)
     with pytest.raises(ValueError, match=r"got eps=0.0; a typical step is 1e-5 \(central\) or 1e-8 \(forward\)"):
         forward_difference(cube, 1.0, 0.0)
-    with pytest.raises(ValueError, match=r"reduce it to a scalar \(e.g. with .sum\(\) or .mean\(\)\)"):
+    with pytest.raises(ValueError, match=r"; reduce it to a scalar \(e.g. with .sum\(\) or .mean\(\)\)$"):
         central_difference(lambda t: np.array([t, t]), 1.0, 1e-3)
 
 

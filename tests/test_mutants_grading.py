@@ -47,5 +47,5 @@ def test_the_message_lists_every_borrowed_name_and_says_what_to_do():
         refuse_reference(borrows_two, "central_difference", "forward_difference")
     message = str(caught.value)
     assert message.startswith("borrows_two uses central_difference, forward_difference: ")
-    assert "The exercise is to work this out yourself (with NumPy" in message
-    assert "the reference in `helpers` is there to compare with, not to call" in message
+    assert "not yours. The exercise is to work this out yourself (with NumPy" in message
+    assert message.endswith("; the reference in `helpers` is there to compare with, not to call or to read the answer from.")

@@ -155,3 +155,63 @@ def test_mlp_forward_without_dropout_leaves_the_callers_generator_alone():
     rng = np.random.default_rng(5)
     mlp_forward(X, y, params, dropout=0.0, dropout_seed=rng)
     assert rng.random() == np.random.default_rng(5).random()
+
+
+# --- every layer names its bad argument -------------------------------------------------------
+
+from helpers.network import (  # noqa: E402
+    binary_cross_entropy_backward, binary_cross_entropy_forward, forward, init, linear_backward, linear_forward,
+    relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
+)
+
+TEXT = np.array([["a", "b"], ["c", "d"]])
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: linear_forward(TEXT, np.ones((2, 2)), np.ones((2, 1))), "x"),
+    (lambda: linear_forward(np.ones((2, 2)), TEXT, np.ones((2, 1))), "W"),
+    (lambda: linear_forward(np.ones((2, 2)), np.ones((2, 2)), TEXT), "b"),
+    (lambda: linear_backward(TEXT, linear_forward(np.ones((2, 2)), np.ones((2, 2)), np.ones((2, 1)))[1]), "dout"),
+    (lambda: relu_forward(TEXT), "z"),
+    (lambda: relu_backward(TEXT, relu_forward(np.ones((2, 2)))[1]), "dout"),
+    (lambda: sigmoid_forward(TEXT), "z"),
+    (lambda: sigmoid_backward(TEXT, sigmoid_forward(np.ones((2, 2)))[1]), "dout"),
+    (lambda: binary_cross_entropy_forward(TEXT, np.ones((2, 2))), "A"),
+    (lambda: binary_cross_entropy_forward(np.full((2, 2), 0.5), TEXT), "Y"),
+])
+def test_a_non_numeric_argument_is_named(call, name):
+    with pytest.raises(TypeError, match=rf"^{name} must be an array of real numbers, but got dtype <U1$"):
+        call()
+
+
+def test_shape_messages_name_both_sides():
+    _, lin = linear_forward(np.ones((2, 4)), np.ones((3, 2)), np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"^dout has shape \(2, 4\) but the layer's output has shape \(3, 4\)$"):
+        linear_backward(np.ones((2, 4)), lin)
+    with pytest.raises(ValueError, match=r"^dout has shape \(2,\) but the ReLU's input z has shape \(3,\); they must"):
+        relu_backward(np.ones(2), relu_forward(np.ones(3))[1])
+    with pytest.raises(ValueError, match=r"^dout has shape \(2,\) but the sigmoid's output has shape \(3,\); they must"):
+        sigmoid_backward(np.ones(2), sigmoid_forward(np.ones(3))[1])
+    with pytest.raises(ValueError, match=r"^Y has shape \(3,\) but A has shape \(2,\); they must match"):
+        binary_cross_entropy_forward(np.full(2, 0.5), np.ones(3))
+
+
+def test_binary_cross_entropy_of_one_dimensional_probabilities():
+    A, Y = np.array([0.5, 0.25]), np.array([1, 0])
+    cost, cache = binary_cross_entropy_forward(A, Y)
+    assert cost == pytest.approx((-np.log(0.5) - np.log(0.75)) / 2, rel=1e-15)
+    assert np.allclose(binary_cross_entropy_backward(1.0, cache), [(-1 / 0.5) / 2, (1 / 0.75) / 2], rtol=1e-15)
+    with pytest.raises(ValueError, match=r"^dout must be a scalar .*, but has shape \(2,\)$"):
+        binary_cross_entropy_backward(np.ones(2), cache)
+    with pytest.raises(ValueError, match=r"^A must hold probabilities strictly between 0 and 1 \(the log is undefined "
+                                         r"at 0 and 1\)$"):
+        binary_cross_entropy_forward(np.array([0.0, 0.5]), Y)
+
+
+def test_network_forward_cache_and_params_check():
+    X, Y, params = init()
+    _, cache = forward(np.rint(X).astype(int), Y, params)
+    assert cache["X"].dtype == np.float64
+    assert set(cache) == {"X", "Y", "Z1", "A1", "Z2", "A2", "Z3", "A3", "W1", "b1", "W2", "b2", "W3", "b3"}
+    with pytest.raises(TypeError, match=r"^params must be a dict of arrays \(W1, b1, …, b3\), but got list$"):
+        forward(X, Y, [params["W1"]])
