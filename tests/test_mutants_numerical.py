@@ -149,3 +149,22 @@ def test_complex_step_message_says_what_to_avoid():
     with pytest.raises(TypeError, match=r"it returned the real float -0.875; avoid float\(\), abs\(\), np.real, "
                                         r"np.maximum in the loss or use method='central'$"):
         numerical_gradient(lambda p: float(np.real(np.sum(p["W"] ** 3))), dict_params(), method="complex")
+
+
+def test_complex_step_names_a_python_complex_that_is_not_finite():
+    with pytest.raises(ValueError, match=r"^loss returned \(inf\+infj\) at theta\[1\] moved by \+ieps = \+i1.000e-20; "
+                                         r"a finite-difference check needs a finite loss"):
+        numerical_gradient(lambda t: complex(np.sum(t**2)) * (float("inf") if t[1].imag else 1.0),
+                           np.array([0.5, 1.0]), method="complex")
+
+
+def test_complex_step_works_in_the_precision_of_the_parameters():
+    seen = set()
+
+    def loss(t):
+        seen.add(t.dtype)
+        return np.sum(t**3)
+
+    numeric = numerical_gradient(loss, np.array([0.5, -1.0], dtype=np.float32), method="complex")
+    assert seen == {np.dtype(np.complex64)}
+    assert np.allclose(numeric, [0.75, 3.0], rtol=1e-6)
