@@ -52,3 +52,25 @@ def test_a_kink_is_inconclusive_with_the_reason_and_what_to_do():
         "not be checked — check again at a point where no ReLU input, max or |x| sits at its kink")
     assert report.tensors[0].verdict == "ok (1 kink not judged)"
     assert np.isfinite(report.max_relative_error) and report.tensors[0].max_relative_error == pytest.approx(0.0, abs=1e-9)
+
+
+def sines(p):
+    theta = np.concatenate([p["a"], p["b"]]) if isinstance(p, dict) else p
+    return float(np.sum(np.sin(30 * theta)))
+
+
+def test_a_step_too_large_for_the_curvature_is_inconclusive_with_a_smaller_eps_to_try():
+    theta = np.array([0.3, 0.7])
+    report = check_gradient(sines, theta, 30 * np.cos(30 * theta), eps=0.03)
+    assert report.status == "inconclusive"
+    assert report.reasons == [
+        f"theta[{i}]: analytic and numeric differ by 2.0e-02 relative, within the measured truncation at step 3.0e-02 "
+        "— the step is too large for the curvature there: check again with eps = 3.0e-03" for i in (0, 1)]
+    params = {"a": np.array([0.3]), "b": np.array([0.7])}
+    grads = {name: 30 * np.cos(30 * value) for name, value in params.items()}
+    report = check_gradient(sines, params, grads, eps=0.03)
+    assert report.n_measured == 2 and report.reasons == [
+        "b[0]: analytic and numeric differ by 2.0e-02 relative, within the measured truncation at step 3.0e-02 — the "
+        "step is too large for the curvature there: check again with eps = 3.0e-03"]
+    wrong = check_gradient(sines, params, {"a": 1.5 * grads["a"], "b": grads["b"]}, eps=0.03)
+    assert wrong.status == "failed" and wrong.failing_params == ["a"]
