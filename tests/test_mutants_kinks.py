@@ -7,6 +7,7 @@ import pytest
 
 from helpers.derivatives import default_step
 from helpers.gradcheck import check_gradient
+from helpers.gradcheck.kinks import Stencil, smooth_bound, spread
 
 
 def test_a_very_strongly_curved_smooth_loss_is_measured_not_called_a_kink():
@@ -32,7 +33,7 @@ def test_a_bad_value_at_the_wider_stencil_names_the_element(single):
     params, grads = (theta, wrong) if single else ({"W": theta}, {"W": wrong})
     label = r"theta\[0\]" if single else r"params\['W'\]\[0\]"
     with pytest.raises(TypeError, match=rf"^loss returned None at {label} = 4\.9999\d*e-01: is a `return` missing"):
-        check_gradient(none_beyond(0.5, h, 1.5, 2.5), params, grads)
+        check_gradient(none_beyond(0.5, h, 1.95, 2.05), params, grads)   # the probes stay within 1.93h
 
 
 @pytest.mark.parametrize("single", [True, False])
@@ -53,3 +54,17 @@ def test_a_bad_value_at_the_retry_stencil_names_the_element(single):
     label = r"theta\[0\]" if single else r"params\['W'\]\[0\]"
     with pytest.raises(TypeError, match=rf"^loss returned None at {label} = 4\.9999\d*e-01: is a `return` missing"):
         check_gradient(loss, params, grads)
+
+
+@pytest.mark.parametrize("values, h, expected", [
+    ((0.0, 0.0, 0.0, 1.0, 0.0), 1.0, 3.0),      # L = 0, C = 1, R = −2: |C − R| is the largest
+    ((0.0, 1.0, 0.0, 0.0, 0.0), 1.0, 3.0),      # L = −2, C = 1, R = 0: |C − L|
+    ((-8.0, -1.0, 0.0, 1.0, 8.0), 2.0, 6.0),    # θ³: L = −6, C = 0, R = 6: |R − L| = 12, over h = 2
+])
+def test_spread_is_the_largest_difference_of_the_three_second_differences_over_h(values, h, expected):
+    assert spread(Stencil(*values, h)) == expected
+
+
+def test_smooth_bound_is_round_off_plus_curvature():
+    # 8·R/h + 6·C·(h/s)²·G with C = 1000
+    assert smooth_bound(0.1, 2.0, 3.0, 1e-3) == pytest.approx(8 * 1e-3 / 0.1 + 6 * 1000 * 0.05**2 * 3.0, rel=1e-14)
