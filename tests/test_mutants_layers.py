@@ -25,7 +25,7 @@ def test_numerical_vjp_refuses_a_bad_eps_and_a_bad_f_and_x():
 
 def test_numerical_vjp_names_the_shape_of_dout():
     with pytest.raises(ValueError, match=r"dout has shape \(3,\) but f\(x\) has shape \(2,\); .*"
-                                         r"gradient ∂J/∂out, so it must have the shape of the layer's output"):
+                                         r"gradient ∂J/∂out, so it must have the shape of the layer's output$"):
         numerical_vjp(np.tanh, np.ones(2), np.ones(3))
 
 

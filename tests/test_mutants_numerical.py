@@ -168,3 +168,26 @@ def test_complex_step_works_in_the_precision_of_the_parameters():
     numeric = numerical_gradient(loss, np.array([0.5, -1.0], dtype=np.float32), method="complex")
     assert seen == {np.dtype(np.complex64)}
     assert np.allclose(numeric, [0.75, 3.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["central", "forward"])
+def test_a_bad_loss_in_a_dict_names_the_tensor(method):
+    params = {"W": np.array([0.5, 1.0])}
+
+    def none_when_moved(p):
+        return None if p["W"][1] != 1.0 else float(p["W"] @ p["W"])
+
+    with pytest.raises(TypeError, match=r"^loss returned None at params\['W'\]\[1\] moved by \+eps = \+1.000e-03"):
+        numerical_gradient(none_when_moved, params, eps=1e-3, method=method)
+
+
+def test_complex_step_names_the_tensor_of_a_python_complex_that_is_not_finite():
+    params = {"W": np.array([0.5, 1.0])}
+    with pytest.raises(ValueError, match=r"^loss returned \(inf\+infj\) at params\['W'\]\[1\] moved by \+ieps"):
+        numerical_gradient(lambda p: complex(np.sum(p["W"] ** 2)) * (float("inf") if p["W"][1].imag else 1.0),
+                           params, method="complex")
+
+
+def test_a_constant_loss_with_a_zero_gradient_needs_no_measurement():
+    report = check_gradient(lambda t: 0.0, np.array([0.5, 1.0]), np.zeros(2))
+    assert report.passed and report.n_measured == 0
