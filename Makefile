@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: install lab lint test test-fast test-matrix test-nbgrader test-browser slides student bench lock clean
+.PHONY: install lab lint test test-fast test-matrix test-nbgrader test-browser slides mutation student bench lock clean
 
 install: $(STAMP)
 
@@ -85,6 +85,23 @@ $(BROWSER_STAMP): $(STAMP)
 
 test-browser: $(BROWSER_STAMP) slides
 	$(BIN)/python -m pytest -p no:cacheprovider browser_tests
+# mutation testing: mutmut 3.8.1 plants small bugs in helpers/ (not plots.py, widgets.py) and runs
+# the unit tests against each; prints the score per module (tools/mutation_score.py; config in
+# pyproject.toml [tool.mutmut]; scores and equivalent mutants in tests/README.md). Not part of
+# make test: it takes minutes. Only some mutants: make mutation MUTANTS="helpers.derivatives*"
+# mutmut lives in .venv-mutation/, not in the pinned .venv; helpers is NOT installed there, so the
+# tests import the mutated copy in mutants/ (an editable install's finder would win over it)
+MUTATION := .venv-mutation
+MUTANTS  ?=
+$(MUTATION)/.installed: pyproject.toml constraints.txt
+	@test -x $(MUTATION)/bin/python || $(PYTHON) -m venv $(MUTATION)
+	$(MUTATION)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt "mutmut==3.8.1" -e ".[test]"
+	$(MUTATION)/bin/python -m pip uninstall --quiet --disable-pip-version-check -y gradient-checking-series
+	@touch $@
+
+mutation: $(MUTATION)/.installed
+	nice -n 10 $(MUTATION)/bin/mutmut run $(MUTANTS)
+	$(MUTATION)/bin/python -m tools.mutation_score
 
 # torch (CPU build) and the benchmarks; not part of make test
 bench: $(STAMP)
@@ -100,4 +117,4 @@ lock:
 	/tmp/gradcheck-lock-venv/bin/python -m pip freeze --exclude-editable >> constraints.txt
 
 clean:
-	rm -rf $(VENV) .venv-matrix $(NBGRADER) student build .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-matrix $(NBGRADER) $(MUTATION) mutants student build .pytest_cache .hypothesis

@@ -36,12 +36,14 @@ def _check_function(f: Callable) -> None:
 
 
 def _check_step(eps, expected: str = "a positive real number",
-                fix: str = "a typical step is 1e-5 (central) or 1e-8 (forward)") -> None:
-    """eps is a positive finite real number (not a bool, not an array), or an error naming the fix."""
+                fix: str = "a typical step is 1e-5 (central) or 1e-8 (forward)", name: str = "eps") -> None:
+    """eps is a positive finite real number (not a bool, not an array), or an error naming the fix.
+
+    ``name``: the parameter the message names (the checker also validates its ``tol`` with this)."""
     if isinstance(eps, bool) or not np.isscalar(eps) or not np.isreal(eps):
-        raise TypeError(f"eps must be {expected}, but got eps={eps!r}")
+        raise TypeError(f"{name} must be {expected}, but got {name}={eps!r}")
     if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a positive finite number, but got eps={eps!r}; {fix}")
+        raise ValueError(f"{name} must be a positive finite number, but got {name}={eps!r}; {fix}")
 
 
 def _check_point(x) -> None:

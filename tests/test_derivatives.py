@@ -301,3 +301,59 @@ def test_best_step_reads_the_minimum_and_checks_lengths():
     assert best_step([1e-1, 1e-2, 1e-3], [3.0, 1.0, 2.0]) == (1e-2, 1.0)
     with pytest.raises(ValueError, match="equal length"):
         best_step([1e-1, 1e-2], [1.0])
+
+
+# --- cases the mutation run found untested (make mutation; tests/README.md) -------------------
+
+def test_observed_order_rejects_unequal_lengths_and_names_both_sizes():
+    with pytest.raises(ValueError, match=r"at least two .* equal length, got 3 and 2"):
+        observed_order([1e-1, 1e-2, 1e-3], [1e-2, 1e-4])
+    with pytest.raises(ValueError, match="got 1 and 1"):
+        observed_order([1e-1], [1e-2])
+
+
+@pytest.mark.parametrize("eps_values", [[1e-1, 0.0], [1e-1, -1e-2]])
+def test_observed_order_rejects_a_step_that_is_not_positive(eps_values):
+    with pytest.raises(ValueError, match=r"^observed_order needs positive steps and positive errors"):
+        observed_order(eps_values, [1e-2, 1e-4])
+
+
+def test_best_step_of_a_single_step_is_that_step():
+    assert best_step([1e-3], [0.5]) == (1e-3, 0.5)
+    with pytest.raises(ValueError, match="non-empty"):
+        best_step([], [])
+
+
+def test_observed_order_fits_a_float32_sweep_in_float64():
+    eps = np.array([1e-1, 1e-2, 1e-3], dtype=np.float32)
+    errors = (3 * eps.astype(np.float64) ** 2 * (1 + np.array([0.01, -0.02, 0.03]))).astype(np.float32)
+    assert observed_order(eps, errors) == observed_order(eps.astype(np.float64), errors.astype(np.float64))
+
+
+def test_messages_name_the_parameter_and_the_fix():
+    with pytest.raises(TypeError, match=r"f must be a function of one number, but got float 3.0; "
+                                        r"pass the function itself, e.g. central_difference\(lambda"):
+        central_difference(3.0, 1.0, 0.01)
+    with pytest.raises(ValueError, match=r"got eps=0.0; a typical step is 1e-5 \(central\) or 1e-8 \(forward\)"):
+        forward_difference(cube, 1.0, 0.0)
+    with pytest.raises(ValueError, match=r"; reduce it to a scalar \(e.g. with .sum\(\) or .mean\(\)\)$"):
+        central_difference(lambda t: np.array([t, t]), 1.0, 1e-3)
+
+
+@pytest.mark.parametrize("eps", [True, np.array([0.1]), np.array(0.1 + 0j) * 1j, "0.1"])
+def test_eps_that_is_not_a_real_scalar_is_a_type_error(eps):
+    with pytest.raises(TypeError, match=r"^eps must be a positive real number, but got eps="):
+        central_difference(cube, 1.0, eps)
+
+
+def test_derivative_errors_and_step_sweep_default_to_central_in_float64():
+    # central error of θ³ at 1 with step h is exactly h²; forward would be 3h + h²
+    assert derivative_errors(cube, 1.0, 3.0, [0.1]) == pytest.approx([0.01], rel=1e-9)
+    assert step_sweep(cube, 1.0, 3.0, [0.1]) == pytest.approx([0.01 / 3], rel=1e-9)
+    assert derivative_errors(cube, 1.0, np.float32(3.0), [0.1]).dtype == np.float64
+
+
+def test_step_sweep_says_why_exact_must_be_nonzero_and_what_to_use():
+    with pytest.raises(ValueError, match=r"^exact must be nonzero: the relative error .* is undefined at 0; "
+                                         r"use derivative_errors for absolute errors instead$"):
+        step_sweep(np.sin, 0.0, 0.0, [1e-3])

@@ -36,13 +36,19 @@ def gradient_difference(grads, numeric) -> float:
         raise ValueError(
             f"grads and numeric must have the same keys, got {sorted(g_named)} and {sorted(n_named)}"
         )
-    difference2 = g2 = n2 = 0.0
+    pairs = []
     for name, g in g_named.items():
         n = n_named[name]
         if g.shape != n.shape:
             raise ValueError(f"grads[{name!r}] has shape {g.shape} but numeric[{name!r}] has shape {n.shape}")
-        g = g.astype(np.float64, copy=False).ravel()
-        n = n.astype(np.float64, copy=False).ravel()
+        pairs.append((g.astype(np.float64, copy=False).ravel(), n.astype(np.float64, copy=False).ravel()))
+    # the ratio does not change when both are scaled: scale by a power of two near the largest
+    # magnitude (exact), so that squares of gradients like 1e-200 or 1e200 neither underflow nor overflow
+    largest = max((float(np.max(np.abs(x))) for pair in pairs for x in pair if x.size), default=0.0)
+    power = int(np.frexp(largest)[1]) if np.isfinite(largest) else 0
+    difference2 = g2 = n2 = 0.0
+    for g, n in pairs:
+        g, n = np.ldexp(g, -power), np.ldexp(n, -power)
         difference2 += float(np.dot(g - n, g - n))
         g2 += float(np.dot(g, g))
         n2 += float(np.dot(n, n))

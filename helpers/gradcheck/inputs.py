@@ -113,6 +113,12 @@ def _check_eps(eps) -> None:
                     "use eps=None for the default step ∛u·max(|θ_i|, s), s the tensor's typical |θ|")
 
 
+def _check_tol(tol) -> None:
+    if tol is not None:
+        _check_step(tol, "None (the default rtol) or a positive number",
+                    "use tol=None for the default rtol (6.1e-6 for central differences in float64)", name="tol")
+
+
 def _check_loss(loss) -> None:
     if not callable(loss):
         raise TypeError(f"loss must be a function loss(params) -> float, but got {type(loss).__name__}")
@@ -233,8 +239,7 @@ def _check_untouched(params, named: dict, backup: dict, single: bool, when: str)
 def _checked_inputs(params, grads, eps, tol) -> tuple[dict, bool, dict]:
     """Validate eps, tol, params and grads for a check; (named params, single, named grads)."""
     _check_eps(eps)
-    if tol is not None:
-        _check_eps(tol)
+    _check_tol(tol)
     named, single = _named(params)
     _check_params(named, single)
     if not any(p.size for p in named.values()):

@@ -293,11 +293,11 @@ class _Judge:
                 "larger eps if the loss is noisy"]
 
     def _unresolved(self, name) -> list[str]:
-        """Judged elements that matter and differ by more than SANITY, yet within their allowance
-        because round-off swamps them even at the widest step: SANITY says no such element passes.
-
-        (E.g. a loss of size 1e12 with a gradient of size 1: its round-off u·|J| ≈ 1e-4 divided by
-        the widest step leaves an allowance of several %, wide enough to let a 5 % bug through.)
+        """Judged elements that matter and differ by more than SANITY, yet within their allowance:
+        SANITY says no such element passes.  The allowance was wide either from round-off that no
+        wider step could shrink (e.g. a loss of size 1e12 with a gradient of size 1: u·|J| ≈ 1e-4
+        over the widest step leaves several %, enough to let a 5 % bug through) or from the
+        truncation of a step too large for the curvature (a large eps given by the caller).
         """
         judged = self.checked[name].copy()
         judged[[i for n, i in self.kinks if n == name]] = False
@@ -306,15 +306,22 @@ class _Judge:
         off = judged & (size >= 1e-3 * self.G[name]) & (np.abs(g - np.nan_to_num(numeric)) > SANITY * size)
         if not off.any():
             return []
-        i = int(np.flatnonzero(off)[np.argmax((np.abs(g - numeric) / size)[off])])
+        candidates = np.flatnonzero(off)
+        i = int(candidates[np.argmax(np.abs(g - numeric)[candidates] / size[candidates])])
         where = _index_text(name, np.unravel_index(i, self.named[name].shape))
         more = f" and {int(off.sum()) - 1} more" if off.sum() > 1 else ""
+        p, m = ORDERS[self.method]
+        run = self.runs[name]
+        step = self.measured[(name, i)].step if (name, i) in self.measured else float(run.steps[i])
+        differ = f"{where}{more}: analytic and numeric differ by {abs(g[i] - numeric[i]) / size[i]:.1e} relative"
+        if (step / run.scales[i]) ** p * self.G[name] >= m * self.R(name) / step:
+            return [f"{differ}, within the truncation allowed at step {step:.1e} — the step is too large for "
+                    f"the curvature there: check again with eps = {step / 10:.1e}"]
         fix = ("check in float64" if self.u[name] > np.finfo(np.float64).eps
                else "subtract the loss's constant part (it adds round-off, not gradient)")
-        return [f"{where}{more}: analytic and numeric differ by {abs(g[i] - numeric[i]) / size[i]:.1e} "
-                f"relative, within what round-off allows even at the widest step, so a bug of that size could "
-                f"pass — the loss (|J| = {self.J_scale:.1e}) is too large for its gradient to be checked to "
-                f"{SANITY:.1e}: {fix}"]
+        return [f"{differ}, within what round-off allows even at the widest step, so a bug of that size "
+                f"could pass — the loss (|J| = {self.J_scale:.1e}) is too large for its gradient to be checked "
+                f"to {SANITY:.1e}: {fix}"]
 
     def _doubtful(self, name) -> list[str]:
         """Measured elements that matter and differ by more than SANITY, yet within their measured allowance."""
