@@ -68,11 +68,15 @@ class _LiveFigure:
         control.observe(self._on_change, names="value")
         self.redraw()
 
+    label = None  # a widgets.Label showing ``self.text`` above the figure, in subclasses that have one
+
     def draw(self) -> Figure:
         raise NotImplementedError
 
     def _update_text(self) -> None:
-        """Refresh any text shown with the figure (none by default)."""
+        """Refresh the text shown with the figure: ``label`` shows ``text`` (no label, no text)."""
+        if self.label is not None:
+            self.label.value = self.text
 
     def redraw(self) -> None:
         self._update_text()
@@ -165,26 +169,26 @@ class SweepExplorer(_EpsilonFigure):
         self._build_slider(eps, eps_min, eps_max, step=abs(logs[1] - logs[0]), readout_format=".1e",
                            above=(self.label,))
 
-    def _update_text(self) -> None:
-        self.label.value = self.text
+    text_heading = ""  # what the values of the line of text are, after the ε
 
-    def _nearest(self) -> int | None:
-        """The grid index of the current ε, or None between grid steps."""
-        nearest = int(np.argmin(np.abs(np.log10(self.eps_values) - np.log10(self.eps))))
-        return nearest if np.isclose(self.eps_values[nearest], self.eps, rtol=1e-9, atol=0) else None
+    def _nearest(self) -> int:
+        """The grid index nearest to the current ε (in log ε)."""
+        return int(np.argmin(np.abs(np.log10(self.eps_values) - np.log10(self.eps))))
+
+    def _on_grid(self) -> bool:
+        """Whether the current ε is one of the grid's steps (the slider's own positions)."""
+        return bool(np.isclose(self.eps_values[self._nearest()], self.eps, rtol=1e-9, atol=0))
 
     def current_errors(self) -> dict[str, float]:
         """Each curve's value at the current ε (label → value), read off the grid."""
         nearest = self._nearest()
-        if nearest is None:
-            nearest = int(np.argmin(np.abs(np.log10(self.eps_values) - np.log10(self.eps))))
         return {label: float(values[nearest]) for label, values in self.errors.items()}
 
     @property
     def text(self) -> str:
         """One line: the current ε and each curve's value there."""
         parts = [f"{label}: {error:.2e}" for label, error in self.current_errors().items()]
-        return f"ε = {self.eps:.1e}   " + ",   ".join(parts)
+        return f"ε = {self.eps:.1e}   {self.text_heading}" + ",   ".join(parts)
 
     def draw(self) -> Figure:
         """A new figure for the current ε (no display): the sweep plus one marker per curve."""
@@ -211,6 +215,8 @@ class StepSweepExplorer(SweepExplorer):
     the current ε.
     """
 
+    text_heading = "relative error   "
+
     def __init__(self, f: Callable, x: float, exact: float, eps: float = 1e-5,
                  eps_min: float = 1e-15, eps_max: float = 1e-1,
                  methods: tuple[str, ...] = ("forward", "central"), dtype=np.float64,
@@ -234,16 +240,10 @@ class StepSweepExplorer(SweepExplorer):
         On a grid step (the slider's own positions) this is the curve's value, so the marker
         sits exactly on the curve; between grid steps it is computed afresh.
         """
-        if self._nearest() is not None:
+        if self._on_grid():
             return super().current_errors()
         return {label: float(step_sweep(self.f, self.x, self.exact, [self.eps], method, self.dtype)[0])
                 for label, method in self._method_of.items()}
-
-    @property
-    def text(self) -> str:
-        """One line: the current ε and the relative error of each scheme there."""
-        parts = [f"{label}: {error:.2e}" for label, error in self.current_errors().items()]
-        return f"ε = {self.eps:.1e}   relative error   " + ",   ".join(parts)
 
 
 def step_sweep_slider(f: Callable, x: float, exact: float, eps: float = 1e-5, eps_min: float = 1e-15,
@@ -295,8 +295,8 @@ class PrecisionExplorer(_LiveFigure):
             else:
                 cast = np.asarray(self.params).astype(dtype)
             numeric = numerical_gradient(self.loss, cast, eps=self.step)
-            errors = {name: relative_error(_as_dict(self.grads)[name], value)
-                      for name, value in _as_dict(numeric).items()}
+            grads = _as_dict(self.grads)
+            errors = {name: relative_error(grads[name], value) for name, value in _as_dict(numeric).items()}
             self._results[dtype] = (errors, gradient_difference(self.grads, numeric))
         return self._results[dtype]
 
@@ -305,9 +305,6 @@ class PrecisionExplorer(_LiveFigure):
         difference = self.result()[1]
         step = "its default step" if self.step is None else f"ε = {self.step:.0e}"
         return f"{self.dtype}, {step}: norm-wise difference {difference:.1e}, {_zone(difference)}"
-
-    def _update_text(self) -> None:
-        self.label.value = self.text
 
     def draw(self) -> Figure:
         figure = _new_figure()
@@ -432,9 +429,6 @@ class DirectionsExplorer(_LiveFigure):
         theory = (2 / np.pi * np.arctan(1 / r)) ** self.k
         return (f"k = {self.k}: an error of r = {r:g} slipped through all {self.k} directions in "
                 f"{measured:.0%} of the groups (theory {theory:.0%})")
-
-    def _update_text(self) -> None:
-        self.label.value = self.text
 
     def draw(self) -> Figure:
         figure = _new_figure()
