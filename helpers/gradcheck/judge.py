@@ -252,8 +252,7 @@ class _Judge:
         bad = sorted(i for n, i in mismatched if n == name)
         kinks = sorted(i for n, i in self.kinks if n == name)
         rel = np.where(checked, relative_error(g, np.nan_to_num(numeric)), np.nan)
-        judged = checked.copy()
-        judged[kinks] = False
+        judged = self.judged(name)
         max_rel = float(rel[judged].max()) if judged.any() else float("nan")
         unravel = lambda i: tuple(int(k) for k in np.unravel_index(i, shape))  # noqa: E731
         verdict = "MISMATCH" if bad else "ok"
@@ -280,10 +279,20 @@ class _Judge:
             reasons += named_reasons or self._unresolved(name)
         return reasons
 
-    def _blind(self, name) -> list[str]:
-        """The whole analytic gradient of a tensor lies within its tolerance: no bug there could show."""
+    def judged(self, name) -> np.ndarray:
+        """The elements of a tensor that were checked and are not kinks."""
         judged = self.checked[name].copy()
         judged[[i for n, i in self.kinks if n == name]] = False
+        return judged
+
+    def noise_parts(self, name, i, step) -> tuple[float, float]:
+        """(round-off, truncation) allowed for element i at this step: m·R/step and (step/sᵢ)ᵖ·G."""
+        p, m = ORDERS[self.method]
+        return m * self.R(name) / step, (step / self.runs[name].scales[i]) ** p * self.G[name]
+
+    def _blind(self, name) -> list[str]:
+        """The whole analytic gradient of a tensor lies within its tolerance: no bug there could show."""
+        judged = self.judged(name)
         final = self.final_threshold(name)
         g = np.abs(self.g[name][judged])
         if not g.size or g.max() == 0 or np.any(g > final[judged]):
@@ -299,8 +308,7 @@ class _Judge:
         over the widest step leaves several %, enough to let a 5 % bug through) or from the
         truncation of a step too large for the curvature (a large eps given by the caller).
         """
-        judged = self.checked[name].copy()
-        judged[[i for n, i in self.kinks if n == name]] = False
+        judged = self.judged(name)
         g, numeric = self.g[name], self.best(name)
         size = np.maximum(np.abs(g), np.abs(np.nan_to_num(numeric)))
         off = judged & (size >= 1e-3 * self.G[name]) & (np.abs(g - np.nan_to_num(numeric)) > SANITY * size)
@@ -310,11 +318,10 @@ class _Judge:
         i = int(candidates[np.argmax(np.abs(g - numeric)[candidates] / size[candidates])])
         where = _index_text(name, np.unravel_index(i, self.named[name].shape))
         more = f" and {int(off.sum()) - 1} more" if off.sum() > 1 else ""
-        p, m = ORDERS[self.method]
-        run = self.runs[name]
-        step = self.measured[(name, i)].step if (name, i) in self.measured else float(run.steps[i])
+        step = self.measured[(name, i)].step if (name, i) in self.measured else float(self.runs[name].steps[i])
         differ = f"{where}{more}: analytic and numeric differ by {abs(g[i] - numeric[i]) / size[i]:.1e} relative"
-        if (step / run.scales[i]) ** p * self.G[name] >= m * self.R(name) / step:
+        round_off, truncation = self.noise_parts(name, i, step)
+        if truncation >= round_off:
             return [f"{differ}, within the truncation allowed at step {step:.1e} — the step is too large for "
                     f"the curvature there: check again with eps = {step / 10:.1e}"]
         fix = ("check in float64" if self.u[name] > np.finfo(np.float64).eps
@@ -325,15 +332,14 @@ class _Judge:
 
     def _doubtful(self, name) -> list[str]:
         """Measured elements that matter and differ by more than SANITY, yet within their measured allowance."""
-        p, m = ORDERS[self.method]
         run = self.runs[name]
         out = []
         for (n, i), measured in self.measured.items():
             if n != name:
                 continue
             g = self.g[name][i]
-            noise = m * self.R(name) / run.steps[i] + (run.steps[i] / run.scales[i]) ** p * self.G[name] \
-                + SAFETY * self.u[name] * self.G[name]
+            round_off, truncation = self.noise_parts(name, i, run.steps[i])
+            noise = round_off + truncation + SAFETY * self.u[name] * self.G[name]
             size = max(abs(g), abs(measured.numeric))
             if size > 200 * noise and abs(g - measured.numeric) > SANITY * size:
                 out.append(f"{_index_text(name, np.unravel_index(i, self.named[name].shape))}: analytic and "
