@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_practice.py            (about 5 minutes on 2 cores)
 
-For the network of notebook 06 (47 parameters) and MLPs of about 1e3, 1e4 and 1e5 parameters
+For the network of notebook 08 (47 parameters) and MLPs of about 1e3, 1e4 and 1e5 parameters
 it prints, measured in the same process one after the other: the time of one loss evaluation
 and of one training step (forward + backward), then the full check (check_gradient), the
 sampled check (sample=5 per tensor) and the directional check (10 directions): their loss
@@ -41,7 +41,7 @@ def median_seconds(function, repeat: int) -> float:
 
 def problems():
     X, Y, params = network.init()
-    yield ("notebook 06 network", params,
+    yield ("notebook 08 network", params,
            lambda p: network.forward(X, Y, p)[0],
            lambda p: network.backward(X, Y, network.forward(X, Y, p)[1]))
     mX, my = network.mlp_data(64, 10, 16, seed=1)

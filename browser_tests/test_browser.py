@@ -14,9 +14,9 @@ import pytest
 from tools.slides import slide_count
 
 ROOT = Path(__file__).resolve().parents[1]
-# Notebooks run in full and whose slider is moved (helpers/widgets.py): 01's ε slider, and 04's
-# bug-size slider, one of the widgets added to 03-07 (each of them has a slider but 03, a toggle).
-WIDGET_NOTEBOOKS = ["01_numerical_derivative.ipynb", "04_checking_a_gradient.ipynb"]
+# Notebooks run in full and whose slider is moved (helpers/widgets.py): 01's ε slider, and 06's
+# bug-size slider, one of the widgets added to 04-09 (each of them has a slider but 04, a toggle).
+WIDGET_NOTEBOOKS = ["01_numerical_derivative.ipynb", "06_finding_a_bug.ipynb"]
 DECK = "01_numerical_derivative"
 RUN_ALL_TIMEOUT = 300_000  # ms; 02's sweeps take ~10 s on one core
 
@@ -123,7 +123,7 @@ def test_a_trusted_notebook_shows_its_saved_widget_before_any_cell_runs(browser,
     saved with the notebook — the slider and its figure — before the kernel runs anything.
     Untrusted, the same cell shows only the widget's text repr (`VBox(children=…`)."""
     base, token, notebooks = lab
-    trusted, untrusted = "05_backprop_layer_by_layer.ipynb", "06_full_network_gradient_check.ipynb"
+    trusted, untrusted = "07_backprop_layer_by_layer.ipynb", "08_full_network_gradient_check.ipynb"
     subprocess.run([sys.executable, "-m", "jupyter", "trust", str(notebooks / trusted)], check=True,
                    env=dict(os.environ, JUPYTER_DATA_DIR=str(notebooks.parent / "state" / "data")),
                    capture_output=True)

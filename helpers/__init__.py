@@ -4,7 +4,7 @@ Modules
 -------
 derivatives  forward, central and complex-step differences; the default step ε
 gradcheck    numerical gradients, relative errors, the check and its report
-network      layers with forward/backward and the small network of notebook 06
+network      layers with forward/backward and the small network of notebook 08
 plots        every figure a notebook draws
 widgets      the interactive pieces for live lectures
 

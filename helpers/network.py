@@ -1,4 +1,4 @@
-"""Layers with a forward and a backward, the single neuron of notebook 04 and the network of notebook 06.
+"""Layers with a forward and a backward, the single neuron of notebook 05 and the network of notebook 08.
 
 Conventions (as in deeplearning.ai): **columns are examples**.  An input X has shape (n_features, m),
 a layer's output has shape (n_units, m), labels Y have shape (1, m) (binary) or (n_classes, m)
@@ -13,7 +13,7 @@ A backward computes the vector–Jacobian product: for each input x, ∂J/∂x =
 The loss layers end the chain: their forward returns the scalar cost and their backward takes
 dout = ∂J/∂cost (1.0 for the cost itself).
 
-The network of notebook 06 (deeplearning.ai's gradient-checking assignment) is
+The network of notebook 08 (deeplearning.ai's gradient-checking assignment) is
 LINEAR → RELU → LINEAR → RELU → LINEAR → SIGMOID, sizes 4 → 5 → 3 → 1, 47 parameters, mean
 binary cross-entropy.  Its parameters are a dict {"W1", "b1", "W2", "b2", "W3", "b3"} and its
 gradients a dict with the same keys and shapes.  :func:`backward_with_planted_bugs` is the
@@ -41,14 +41,14 @@ __all__ = [
     "softmax_cross_entropy_backward",
     "binary_cross_entropy_forward",
     "binary_cross_entropy_backward",
-    # the network of notebook 06
+    # the network of notebook 08
     "LAYER_SIZES",
     "init",
     "forward",
     "backward",
     "backward_with_planted_bugs",
     "count_parameters",
-    # the single neuron of notebook 04
+    # the single neuron of notebook 05
     "neuron_init",
     "neuron_forward",
     "neuron_backward",
@@ -56,7 +56,7 @@ __all__ = [
     # parameters as one long vector
     "dict_to_vector",
     "vector_to_dict",
-    # a multi-layer perceptron of any size (notebook 07, benchmarks)
+    # a multi-layer perceptron of any size (notebook 09, benchmarks)
     "mlp_sizes",
     "mlp_init",
     "mlp_data",
@@ -64,7 +64,7 @@ __all__ = [
     "mlp_backward",
 ]
 
-#: Sizes of the network of notebook 06: 4 inputs, hidden layers of 5 and 3 units, 1 output.
+#: Sizes of the network of notebook 08: 4 inputs, hidden layers of 5 and 3 units, 1 output.
 LAYER_SIZES = (4, 5, 3, 1)
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
@@ -252,7 +252,7 @@ def binary_cross_entropy_backward(dout, cache) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------
-# the network of notebook 06
+# the network of notebook 08
 
 
 def init() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
@@ -273,7 +273,7 @@ def init() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
 
 
 def count_parameters(params: Mapping[str, np.ndarray]) -> int:
-    """Total number of scalar parameters (47 for the network of notebook 06)."""
+    """Total number of scalar parameters (47 for the network of notebook 08)."""
     return int(sum(np.size(value) for value in params.values()))
 
 
@@ -352,7 +352,7 @@ def backward_with_planted_bugs(X, Y, cache: Mapping[str, np.ndarray]) -> dict[st
 
 
 # ----------------------------------------------------------------------------------------------
-# the single neuron (logistic regression) of notebook 04
+# the single neuron (logistic regression) of notebook 05
 
 
 def neuron_init(n_features: int = 3, m: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -395,7 +395,7 @@ def neuron_backward(X, Y, cache: Mapping[str, np.ndarray]) -> dict[str, np.ndarr
 
 
 def neuron_backward_with_planted_bugs(X, Y, cache: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """DELIBERATELY WRONG — two planted bugs for notebook 04: dw lacks the 1/m, db has the wrong sign.
+    """DELIBERATELY WRONG — two planted bugs for notebook 05: dw lacks the 1/m, db has the wrong sign.
 
     Use :func:`neuron_backward` for the correct gradients.
     """
@@ -416,7 +416,7 @@ def dict_to_vector(params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, list[t
 
     Returns (theta, keys): theta has one entry per scalar parameter, tensors in the dict's order,
     each flattened row by row (C order); keys[k] = (name, index) such that
-    theta[k] == params[name][index].  For the network of notebook 06: 47 entries,
+    theta[k] == params[name][index].  For the network of notebook 08: 47 entries,
     keys[0] = ("W1", (0, 0)) … keys[46] = ("b3", (0, 0)).
     """
     if not isinstance(params, Mapping):
@@ -464,7 +464,7 @@ def vector_to_dict(theta, keys: Sequence[tuple[str, tuple]]) -> dict[str, np.nda
 
 
 # ----------------------------------------------------------------------------------------------
-# a multi-layer perceptron of any size: notebook 07 and the benchmarks
+# a multi-layer perceptron of any size: notebook 09 and the benchmarks
 
 
 def mlp_sizes(n_params: int, n_inputs: int = 64, n_classes: int = 10, n_hidden_layers: int = 2) -> tuple:

@@ -267,7 +267,7 @@ def tensor_errors_figure(
     return fig
 
 
-THRESHOLD_ZONES = (  # (low, high, label, colour) of the float64 rule of thumb, notebook 03
+THRESHOLD_ZONES = (  # (low, high, label, colour) of the float64 rule of thumb, notebook 04
     (0.0, 1e-7, "< 1e-7 good", GREEN),
     (1e-7, 1e-5, "1e-7 … 1e-5 look closer", YELLOW),
     (1e-5, 1e-3, "1e-5 … 1e-3 suspicious", ORANGE),

@@ -139,7 +139,7 @@ class SweepExplorer(_EpsilonFigure):
     """An ε slider moving one marker along each curve of an error-against-ε sweep (the V).
 
     ``eps_values`` is the sweep's grid, evenly spaced in log ε (e.g. one value per decade, as
-    notebook 06 measures a network's gradient difference); ``curves`` maps a label to one value
+    notebook 08 measures a network's gradient difference); ``curves`` maps a label to one value
     per grid point.  The slider moves on the same grid, so the markers sit on the curves.
     ``explorer.widget`` is what to display (slider, a line of text with each curve's value at the
     current ε, the figure); ``explorer.figure`` the figure shown; ``explorer.text`` the line of text.
@@ -259,7 +259,7 @@ def _as_dict(params) -> dict[str, np.ndarray]:
 
 
 def _zone(difference: float) -> str:
-    """The float64 rule of thumb of notebook 03 for a norm-wise difference ("< 1e-7 good" …)."""
+    """The float64 rule of thumb of notebook 04 for a norm-wise difference ("< 1e-7 good" …)."""
     return next(label for low, high, label, _ in THRESHOLD_ZONES if low <= difference < high)
 
 
@@ -268,7 +268,7 @@ class PrecisionExplorer(_LiveFigure):
 
     For the chosen dtype the parameters are cast (copies; the caller's arrays are not touched), the
     numerical gradient is taken at ``eps`` (None: the default step of that dtype), and the figure
-    shows the element-wise relative errors against ``grads`` on notebook 03's threshold zones, with
+    shows the element-wise relative errors against ``grads`` on notebook 04's threshold zones, with
     the norm-wise difference as a dashed line.  ``explorer.text`` names the difference and its zone.
     """
 

@@ -1,4 +1,4 @@
-"""helpers.gradcheck in practice (notebook 07): the directional check and per-tensor sampling.
+"""helpers.gradcheck in practice (notebook 09): the directional check and per-tensor sampling.
 
 Kept apart from test_gradcheck.py (the full element-wise check) for readability.
 """

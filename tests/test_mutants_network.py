@@ -116,7 +116,7 @@ def test_vector_to_dict_refuses_bad_theta_and_mixed_keys():
         vector_to_dict(np.zeros(2), [("W", (0, 0)), ("W", (1,))])
 
 
-# --- the MLP of notebook 07 -------------------------------------------------------------------
+# --- the MLP of notebook 09 -------------------------------------------------------------------
 
 def test_mlp_sizes_counts_parameters_exactly():
     sizes = mlp_sizes(591)                     # (64 + 1)·7 + (7 + 1)·7 + (7 + 1)·10 = 591

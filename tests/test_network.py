@@ -1,5 +1,5 @@
-"""helpers.network: the layers, the network of notebook 06 at the assignment's test point, the neuron
-of notebook 04, and the dict ↔ vector pair.  Reference numbers from CURRICULUM.md are asserted here."""
+"""helpers.network: the layers, the network of notebook 08 at the assignment's test point, the neuron
+of notebook 05, and the dict ↔ vector pair.  Reference numbers from CURRICULUM.md are asserted here."""
 
 from itertools import pairwise
 
@@ -25,7 +25,7 @@ from helpers.network import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# the network of notebook 06 at the assignment's test point
+# the network of notebook 08 at the assignment's test point
 
 
 def test_init_draws_the_assignment_test_point_in_order():
@@ -105,7 +105,7 @@ def test_forward_rejects_missing_parameters():
 
 
 # ---------------------------------------------------------------------------------------------
-# the single neuron of notebook 04
+# the single neuron of notebook 05
 
 
 def test_neuron_backward_matches_the_closed_form():
@@ -497,7 +497,7 @@ def test_relu_backward_at_a_kink_is_reported_as_a_kink_not_a_bug():
     assert report.n_measured == 2
 
 
-# --- the MLP of notebook 07 and the benchmarks -------------------------------------------------
+# --- the MLP of notebook 09 and the benchmarks -------------------------------------------------
 
 from helpers.network import mlp_backward, mlp_data, mlp_forward, mlp_init, mlp_sizes  # noqa: E402
 

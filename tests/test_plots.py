@@ -139,7 +139,7 @@ def test_tensor_errors_figure_highlights_failing_tensors_on_a_log_scale():
         tensor_errors_figure(errors, tol=0.0)
 
 
-# --- notebook 03: element-wise relative errors on the threshold zones ---------------------------
+# --- notebook 04: element-wise relative errors on the threshold zones ---------------------------
 
 import pytest  # noqa: E402
 
@@ -195,7 +195,7 @@ def test_check_cost_figure_has_one_log_log_line_per_kind_of_check():
         plt.close(fig)
 
 
-# --- notebook 07: how often one random direction misses a wrong element -----------------------------
+# --- notebook 09: how often one random direction misses a wrong element -----------------------------
 
 def test_miss_probability_figure_draws_measurements_and_the_arctan_theory():
     from helpers.plots import miss_probability_figure

@@ -18,7 +18,7 @@ def test_the_readme_has_python_examples():
 def test_each_python_block_runs_as_written(block):
     namespace = {}
     exec(compile(block, "README.md", "exec"), namespace)  # the README's own example
-    if "report" in namespace:  # the first example: the planted bugs of notebook 06 are found
+    if "report" in namespace:  # the first example: the planted bugs of notebook 08 are found
         assert namespace["report"].status == "failed"
         assert namespace["report"].failing_params == ["b1", "W2"]
 

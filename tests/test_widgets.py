@@ -133,7 +133,7 @@ def test_step_sweep_slider_refuses_a_bad_range():
         step_sweep_slider(np.exp, 1.0, np.e, points_per_decade=0)
 
 
-# --- notebook 06: ε along a measured V (SweepExplorer) --------------------------------------------
+# --- notebook 08: ε along a measured V (SweepExplorer) --------------------------------------------
 
 from helpers.widgets import (  # noqa: E402
     BugSizeExplorer,
@@ -174,7 +174,7 @@ def test_sweep_slider_refuses_an_uneven_grid_and_curves_of_the_wrong_length():
         sweep_slider(EPS_DECADES, V_CURVE, eps=1.0)
 
 
-# --- notebook 03: the same correct gradient in float64 and float32 --------------------------------
+# --- notebook 04: the same correct gradient in float64 and float32 --------------------------------
 
 def J03(theta):
     return theta[0] ** 2 * theta[1] + np.sin(theta[2]) + theta[3] ** 3 - 3 * theta[3]
@@ -214,7 +214,7 @@ def test_precision_toggle_takes_dicts_and_refuses_other_dtypes():
         precision_toggle(loss, params, params, dtype="float16")
 
 
-# --- notebook 04: the size of a planted bug against the verdict -----------------------------------
+# --- notebook 06: the size of a planted bug against the verdict -----------------------------------
 
 def neuron_problem():
     from helpers.network import neuron_backward, neuron_forward, neuron_init
@@ -253,7 +253,7 @@ def test_bug_size_slider_refuses_an_unknown_tensor_and_a_zero_element():
         bug_size_slider(loss, params, grads, "w", size=10.0)
 
 
-# --- notebook 07: k random directions against the miss rate -----------------------------------------
+# --- notebook 09: k random directions against the miss rate -----------------------------------------
 
 def test_missed_by_k_counts_groups_of_k_directions_that_all_missed():
     passed = np.array([[True, True, True, False, True, True, False],

@@ -8,7 +8,7 @@ Read it in this order, one concept per module:
 
 - ``inputs``      what is accepted, and how the caller's arrays stay bit-identical;
 - ``numerical``   perturbation loops and ``numerical_gradient``;
-- ``errors``      ``relative_error`` and ``gradient_difference`` (notebook 03);
+- ``errors``      ``relative_error`` and ``gradient_difference`` (notebook 04);
 - ``tolerance``   how far a correct numerical derivative may stray: rtol, measured round-off,
                   measured truncation (Richardson);
 - ``kinks``       telling a kink from a strongly curved smooth spot;

@@ -1,4 +1,4 @@
-"""The two relative errors of the series (notebook 03): element-wise and norm-wise."""
+"""The two relative errors of the series (notebook 04): element-wise and norm-wise."""
 
 from __future__ import annotations
 

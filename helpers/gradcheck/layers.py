@@ -1,4 +1,4 @@
-"""Layer by layer (notebook 05): a numerical vector–Jacobian product, and a one-line-per-tensor cmp.
+"""Layer by layer (notebook 07): a numerical vector–Jacobian product, and a one-line-per-tensor cmp.
 
 A layer out = f(x) has a Jacobian J_f = ∂out/∂x; its backward returns the vector–Jacobian
 product dx = J_fᵀ·dout for the upstream gradient dout.  Numerically, dx_i ≈ Σ_j dout_j ·
