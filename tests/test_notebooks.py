@@ -218,6 +218,14 @@ def test_start_here_gives_each_notebook_the_minutes_of_the_stated_rule():
     assert shown == {p.name[:2]: minutes(read(p)) for p in NOTEBOOKS}, "run `python -m tools.minutes notebooks`"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_fits_in_25_minutes(path):
+    """The series' promise (00 and CURRICULUM.md): each notebook ≤ 25 minutes by the rule of tools/minutes.py."""
+    from tools.minutes import minutes
+
+    assert minutes(read(path)) <= 25, f"{path.name}: {minutes(read(path))} min by tools/minutes.py; trim or split it"
+
+
 def test_the_minutes_rule_counts_words_lesson_cells_and_exercises():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 

@@ -4,7 +4,7 @@ Run with the Python of the nbgrader environment (.venv-nbgrader, not the pinned 
 
     .venv-nbgrader/bin/python -m tools.nbgrader_run
 
-For every notebook with exercises it makes an assignment (nb01 … nb08) in a fresh course
+For every notebook with exercises it makes an assignment (nb01 … nb10) in a fresh course
 directory, runs ``nbgrader generate_assignment`` with metadata enforced, then ``autograde`` on
 two submissions — "blank" (the release as a student gets it) and "solved" (the release with the
 source's solution cells pasted back) — and ``generate_feedback``.  It asserts, part by part,
@@ -79,7 +79,7 @@ def grades(course: Path) -> dict:
 
 def main() -> int:
     found = assignments()
-    if len(found) < 7:
+    if len(found) < 10:
         raise SystemExit(f"only {len(found)} notebooks carry nbgrader grade cells: {sorted(found)}")
     with tempfile.TemporaryDirectory(prefix="gradcheck-course-") as tmp:
         course = Path(tmp)
