@@ -239,3 +239,10 @@ def test_the_minutes_rule_counts_words_lesson_cells_and_exercises():
         new_markdown_cell(f"{MARKER}\nnot counted " * 100),   # the navigation line
     ])
     assert minutes(notebook) == 9  # ⌈1.5 + 2 + 5⌉
+
+
+def test_instructors_table_lists_every_graded_part():
+    from tools.exercise_table import INSTRUCTORS, with_table
+
+    text = INSTRUCTORS.read_text()
+    assert with_table(text, ROOT / "notebooks") == text, "run `python -m tools.exercise_table notebooks`"
