@@ -2,8 +2,9 @@
 
     minutes = words of text ÷ 200  +  1 per lesson code cell  +  5 per exercise
 
-- words: every markdown cell but the navigation line (a word is a run of letters or digits);
-- a lesson code cell is one a learner reads and runs (not an exercise's solution or check cell);
+- words: every markdown cell but the navigation line and the badges (a word is a run of letters or digits);
+- a lesson code cell is one a learner reads and runs (not an exercise's solution or check cell,
+  nor the Colab-only install cell of tools/open_anywhere.py);
   one minute each, including moving its widget;
 - an exercise (a solution cell and its check cells): five minutes to write, run the checks and fix.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from tools.navigation import MARKER
+from tools.open_anywhere import is_badge_cell, is_colab_cell
 from tools.student import exercises, is_check_cell, is_solution_cell
 
 WORDS_PER_MINUTE = 200
@@ -29,12 +31,12 @@ MAP_ROW = re.compile(r"^\| (\d\d) \| (.+) \| (\d+) \|$", re.MULTILINE)
 
 def words(notebook) -> int:
     return sum(len(re.findall(r"\w+", cell.source)) for cell in notebook.cells
-               if cell.cell_type == "markdown" and not cell.source.startswith(MARKER))
+               if cell.cell_type == "markdown" and not cell.source.startswith(MARKER) and not is_badge_cell(cell))
 
 
 def lesson_code_cells(notebook) -> int:
     return sum(1 for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()
-               and not (is_solution_cell(cell) or is_check_cell(cell)))
+               and not (is_solution_cell(cell) or is_check_cell(cell) or is_colab_cell(cell)))
 
 
 def minutes(notebook) -> int:

@@ -7,7 +7,8 @@ The slide type of a cell follows from its content, so it is never edited by hand
 that matches wins):
 
 1. the navigation cell (tools/navigation.py's marker)                  → skip
-2. a check cell (``# CHECK <grade_id> (<n> points)``, tools/student.py) → skip: grading, not lesson
+2. a check cell (``# CHECK <grade_id> (<n> points)``, tools/student.py) → skip: grading, not lesson;
+   so are the Colab-only install cell and 00's badges (tools/open_anywhere.py)
 3. a solution cell (``### BEGIN SOLUTION``)                            → fragment: the answer
    appears on a click, after the class has tried
 4. markdown with a ``#`` or ``##`` heading line (anywhere in the cell)  → slide; an exercise's
@@ -44,6 +45,7 @@ from pathlib import Path
 import nbformat
 
 from tools.navigation import MARKER
+from tools.open_anywhere import is_badge_cell, is_colab_cell
 from tools.rewrite import rewrite_notebooks
 from tools.student import is_check_cell, is_solution_cell
 
@@ -104,7 +106,7 @@ def slide_types(notebook) -> list[str]:
     types = []
     for index, cell in enumerate(cells):
         previous = cells[index - 1] if index else None
-        if is_navigation_cell(cell) or is_check_cell(cell):
+        if is_navigation_cell(cell) or is_check_cell(cell) or is_colab_cell(cell) or is_badge_cell(cell):
             types.append("skip")
         elif is_solution_cell(cell):
             types.append("fragment")
