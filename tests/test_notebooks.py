@@ -245,7 +245,10 @@ def test_the_minutes_rule_counts_words_lesson_cells_and_exercises():
 
 
 def test_instructors_table_lists_every_graded_part():
-    from tools.exercise_table import INSTRUCTORS, with_table
+    from tools.exercise_table import INSTRUCTORS, README, START, with_counts, with_table
 
     text = INSTRUCTORS.read_text()
     assert with_table(text, ROOT / "notebooks") == text, "run `python -m tools.exercise_table notebooks`"
+    for text in [README.read_text(), *(c.source for c in read(ROOT / "notebooks" / START).cells)]:
+        assert with_counts(text, ROOT / "notebooks") == text, "run `python -m tools.exercise_table notebooks`"
+    assert "exercises in" in README.read_text()

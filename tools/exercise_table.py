@@ -5,8 +5,9 @@
 One row per graded part (check cell): notebook, grade_id, points, and two counts —
 *public checks*: lines a learner sees that assert or call a check (``assert …``, ``check_…(``);
 *hidden checks*: the same in the hidden tests, plus the ``refuse_reference(`` guard.
-The sentence above the table gives the number of exercises, parts and points.
-tests/test_notebooks.py fails when the table is stale.
+The sentence above the table gives the number of exercises, parts and points; README.md and 00
+quote the same numbers ("N exercises in M graded parts (P points)"), rewritten here too.
+tests/test_notebooks.py fails when any of them is stale.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ INSTRUCTORS = ROOT / "INSTRUCTORS.md"
 CHECK_LINE = re.compile(r"^\s*assert\b|\bcheck_\w+\(|refuse_reference\(", re.MULTILINE)
 TABLE = re.compile(r"\| notebook \| part \(grade_id\).*?\n\| \*\*total\*\* \|[^\n]*\n", re.DOTALL)
 SUMMARY = re.compile(r"There are \d+ exercises, split into \d+ graded parts worth \d+ points in all")
+QUOTED = re.compile(r"\d+ exercises in \d+ graded parts(?P<gap>,?\s+)(?:\(\d+ points\))?")
+FULL_MARKS = re.compile(r"\(0 and \d+ points\)")
+README = ROOT / "README.md"
+START = "00_start_here.ipynb"
 
 
 def rows(directory: Path) -> tuple[list[tuple[str, str, int, int, int]], int]:
@@ -54,12 +59,34 @@ def with_table(text: str, directory: Path) -> str:
                        f"{points} points in all", text)
 
 
+def with_counts(text: str, directory: Path) -> str:
+    """``text`` with every "N exercises in M graded parts (P points)" and "(0 and P points)" up to date."""
+    parts, n_exercises = rows(directory)
+    points = sum(p for _, _, p, _, _ in parts)
+
+    def quoted(match):
+        tail = f"({points} points)" if match.group(0).rstrip().endswith("points)") else ""
+        return f"{n_exercises} exercises in {len(parts)} graded parts{match['gap']}{tail}"
+
+    return FULL_MARKS.sub(f"(0 and {points} points)", QUOTED.sub(quoted, text))
+
+
 def main(directory: str) -> None:
-    before = INSTRUCTORS.read_text()
-    after = with_table(before, Path(directory))
-    if after != before:
-        INSTRUCTORS.write_text(after)
-        print(f"{INSTRUCTORS.name}: table written")
+    for path, rewrite in [(INSTRUCTORS, lambda text: with_table(text, Path(directory))),
+                          (README, lambda text: with_counts(text, Path(directory)))]:
+        before = path.read_text()
+        if rewrite(before) != before:
+            path.write_text(rewrite(before))
+            print(f"{path.name}: exercise counts written")
+    start_path = Path(directory) / START
+    start = nbformat.read(start_path, as_version=4)
+    before = nbformat.writes(start)
+    for cell in start.cells:
+        if cell.cell_type == "markdown":
+            cell.source = with_counts(cell.source, Path(directory))
+    if nbformat.writes(start) != before:
+        nbformat.write(start, start_path)
+        print(f"{start_path}: exercise counts written")
 
 
 if __name__ == "__main__":
