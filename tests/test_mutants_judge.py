@@ -5,6 +5,7 @@ a dead unit, the texts of the reasons for "inconclusive"."""
 import numpy as np
 import pytest
 
+from helpers.derivatives import default_step
 from helpers.gradcheck import check_gradient
 
 
@@ -97,3 +98,90 @@ def test_heavy_round_off_is_measured_with_a_wider_step(constant):
     assert right.passed and right.n_measured == 3
     assert np.allclose(right.numeric["theta"], A, rtol=0, atol=1e-3)
     assert wrong.status == "failed" and [m.index for m in wrong.mismatches] == [(2,)]
+
+
+# --- measure_flat: a loss that does not move within ±2ε is measured with steps widened 16-fold ---
+
+T0 = 1e-3
+H = default_step(1.0, "central", np.float64) * T0    # the default step at θ = 1e-3
+
+
+def _at(params, single):
+    return float(params[0] if single else params["w"][0])
+
+
+def widened(single, nan_band=None):
+    # quantised θ² (flat within ±2H, moves at ±16H) with a steep ReLU at θ0 + 31.5H: outside the
+    # round-off probe (±30.9H) but inside the wide stencil (±32H), so the step-H/8 stencil is taken;
+    # NaN where (θ − θ0)/H lies in nan_band: the evaluation that fails names the element
+    def loss(params):
+        x = _at(params, single)
+        if nan_band and nan_band[0] < abs(x - T0) / H < nan_band[1]:
+            return float("nan")
+        return float((1e6 + x * x + 100 * max(x - T0 - 31.5 * H, 0.0)) - 1e6)
+    return loss
+
+
+@pytest.mark.parametrize("single", [True, False])
+@pytest.mark.parametrize("band", [(15.5, 16.5), (30.0, 31.0), (31.8, 32.2), (3.5, 4.5)],
+                         ids=["widened step", "round-off probe", "wide stencil", "stencil at step/8"])
+def test_a_bad_loss_while_widening_the_step_names_the_element(single, band):
+    # kills: name or single passed as None (or known passed as single) to _losses_at, probe, stencil
+    # and smooth_stencil in measure_flat — the message named params[None] or params['theta'];
+    # and smooth_stencil's loss/params/p/i replaced by None
+    params = np.array([T0]) if single else {"w": np.array([T0])}
+    grads = np.array([2e-3]) if single else {"w": np.array([2e-3])}
+    where = r"theta\[0\]" if single else r"params\['w'\]\[0\]"
+    with pytest.raises(ValueError, match=rf"^loss returned nan at {where} = .*needs a finite loss"):
+        check_gradient(widened(single, band), params, grads)
+    assert check_gradient(widened(single), params, grads).n_measured == 1    # and without the NaN: measured
+
+
+@pytest.mark.parametrize("side", [1, -1])
+def test_a_loss_that_moves_on_one_side_only_is_measured_at_that_step(side):
+    # J = 1e5·max(±(θ − θ0), 0)², quantised: at ±16H it moves on one side only.  kills: `or` → `and`,
+    # `!=` → `==` in "J moved" (the step was widened on to a flat 0), and the stencil not reusing J(θ ± 16H)
+    offsets = []
+
+    def loss(t):
+        offsets.append((float(t[0]) - T0) / H)
+        return float((1e6 + 1e5 * max(side * (float(t[0]) - T0), 0.0) ** 2) - 1e6)
+
+    report = check_gradient(loss, np.array([T0]), np.array([1.0]))
+    assert report.status == "failed"
+    assert report.numeric["theta"][0] == pytest.approx(side * 3.2e-3, rel=0.01)   # Richardson at 16H, 32H
+    assert sum(abs(abs(d) - 16) < 1e-6 for d in offsets) == 2                    # J(θ ± 16H) once each
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_a_dead_unit_is_probed_out_to_2_percent_of_its_scale_and_no_further(scale):
+    # eps = 2 %·s / 16: the step is widened exactly once, to 2 % of the element's scale s.
+    # kills: the loop bound `step·16 ≤ MAX_WIDE·s` as `<`, `17`, `step / 16`, `MAX_WIDE / s`
+    offsets = []
+
+    def loss(t):
+        offsets.append(abs(float(t[0]) - scale))
+        return float(t[1] ** 2)
+
+    report = check_gradient(loss, np.array([scale, scale]), np.array([0.5, 2 * scale]), eps=0.02 * scale / 16)
+    assert [(m.index, m.numeric) for m in report.mismatches] == [((0,), 0.0)]
+    assert any(d == pytest.approx(0.02 * scale, rel=1e-9) for d in offsets)
+    assert max(offsets) < 0.04 * scale
+
+
+def bump_and_kink(t):
+    # flat within ±2H (quantised θ²); a slope-1 ReLU at θ0 + 2.5H, seen by the wide round-off probe
+    # and by the step-2H stencil; a tiny bump at |θ − θ0| ≈ 1.5H makes the narrow probe move a little,
+    # so the probe is rejected (a kink, not noise): σ = 0
+    d = float(t[0]) - T0
+    return float((1e6 + float(t[0]) ** 2 + 2 * max(0.0, 0.3 * H - abs(abs(d) - 1.5 * H)) + max(d - 2.5 * H, 0.0))
+                 - 1e6)
+
+
+def test_a_kink_found_by_the_widened_step_is_not_judged():
+    # kills: kinks.add(None), the rejected probe's σ taken as 1.0 instead of 0 (the kink then looked smooth)
+    report = check_gradient(bump_and_kink, np.array([T0]), np.array([2e-3]))
+    assert report.status == "inconclusive" and report.kinks == [("theta", (0,))]
+    assert report.reasons[0].startswith("theta: 1 of 1 elements sit on kinks")
+    report = check_gradient(bump_and_kink, np.array([T0]), np.array([2e-3]), detect_kinks=False)
+    assert report.status == "failed" and report.kinks == []
