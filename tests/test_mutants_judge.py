@@ -2,11 +2,13 @@
 tests/README.md): a loss that does not move at the default step (quantised by cancellation),
 a dead unit, the texts of the reasons for "inconclusive"."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from helpers.derivatives import default_step
-from helpers.gradcheck import check_gradient
+from helpers.gradcheck import PrecisionWarning, check_gradient
 
 
 def quantised(theta):
@@ -185,3 +187,115 @@ def test_a_kink_found_by_the_widened_step_is_not_judged():
     assert report.reasons[0].startswith("theta: 1 of 1 elements sit on kinks")
     report = check_gradient(bump_and_kink, np.array([T0]), np.array([2e-3]), detect_kinks=False)
     assert report.status == "failed" and report.kinks == []
+
+
+# --- measure_wider: under heavy round-off an element is measured again with a step k·h ---
+
+H64 = default_step(1.0, "central", np.float64)       # the default step at scale 1
+
+
+def heavy(constant, single=True, kink_slope=0.0, nan_band=None, offsets=None):
+    # J = constant + A·θ: round-off of the constant swamps the default step.  Optionally a ReLU at
+    # θ0 + 96·H64 (between the k·h = 64·H64 and 2k·h points of θ[0]'s wide stencil at constant 1e8)
+    # and NaN where |θ0 − θ[0]|/H64 lies in nan_band; offsets records |θ[0] − 1|/H64 of every call
+    def loss(params):
+        t = params if single else np.concatenate([params["a"], params["b"]])
+        d = (float(t[0]) - 1.0) / H64
+        if offsets is not None:
+            offsets.append(abs(d))
+        if nan_band and nan_band[0] < abs(d) < nan_band[1]:
+            return float("nan")
+        return float(constant + A @ t + kink_slope * max(d - 96, 0.0) * H64)
+    return loss
+
+
+@pytest.mark.parametrize(("constant", "k"), [(1e8, 64), (1e10, 1024)])
+def test_heavy_round_off_widens_the_step_by_the_power_of_two_it_needs(constant, k):
+    # k = 2^ceil(log2(16·R/(h·SANITY·|g|))), R = 10·σ: 64 at 1e8 (σ = 6.2e-9); at 1e10 it would be
+    # 2^13 and is clipped to 2^10.  θ[0]'s wide stencil is at ±k·h and ±2k·h.  kills: the clip bounds
+    offsets = []
+    report = check_gradient(heavy(constant, offsets=offsets), np.array([1.0, 0.5, -0.7]), A.copy())
+    assert report.passed and report.n_measured == 3
+    wide = sorted({round(d, 6) for d in offsets if d > 2.5})      # beyond the default ±h, ±2h and probes
+    assert wide == [k, 2 * k]
+
+
+@pytest.mark.parametrize("single", [True, False])
+@pytest.mark.parametrize("band", [(127, 129), (7.5, 8.5)], ids=["wide stencil", "its step/8 retry"])
+def test_a_bad_loss_in_the_wide_stencil_names_the_element(single, band):
+    # kills: name or single passed as None to stencil and smooth_stencil in measure_wider
+    params = np.array([1.0, 0.5, -0.7]) if single else {"a": np.array([1.0]), "b": np.array([0.5, -0.7])}
+    grads = A.copy() if single else {"a": A[:1].copy(), "b": A[1:].copy()}
+    where = r"theta\[0\]" if single else r"params\['a'\]\[0\]"
+    with pytest.raises(ValueError, match=rf"^loss returned nan at {where} = .*needs a finite loss"):
+        check_gradient(heavy(1e8, single, kink_slope=10.0, nan_band=band), params, grads)
+
+
+def test_a_wide_estimate_inconsistent_with_the_first_is_a_kink():
+    # the ReLU at 96·H64 bends θ[0]'s wide stencil (64 and 128·H64).  With kink detection it is
+    # retried at step/8 and judged smooth; without it, only the consistency test |n_wide − n| ≤ 2·noise
+    # catches it: a kink, not judged.  kills: noise = |n + g| (never inconsistent)
+    theta = np.array([1.0, 0.5, -0.7])
+    assert check_gradient(heavy(1e8, kink_slope=10.0), theta, A.copy()).passed
+    report = check_gradient(heavy(1e8, kink_slope=10.0), theta, A.copy(), detect_kinks=False)
+    assert report.status == "inconclusive" and report.kinks == [("theta", (0,))]
+    assert report.n_measured == 3
+
+
+@pytest.mark.parametrize(("method", "dtype", "multiple"), [
+    ("forward", np.float64, 1), ("complex", np.float64, 1), ("forward", np.float32, 4), ("complex", np.float32, 1)])
+def test_forward_and_complex_checks_measure_with_the_central_default_step(method, dtype, multiple):
+    # a suspicious element is measured with a central stencil at ±h, ±2h, h = ∛u·s (u of the
+    # parameter's dtype; s = 1 here), not at the forward step √u·s; float32 forward: measured with
+    # k·h, k = 4 (round-off).  kills: central_step's dtype dropped (float64's ∛u for float32) and its
+    # scale 1.0 → 2.0
+    theta = np.array([0.5, -1.0, 2.0], dtype=dtype)
+    offsets = []
+
+    def loss(t):
+        offsets.append(abs(float(t[1]) - float(theta[1])))
+        return np.sum(t**3) if method == "complex" else float(np.sum(t.astype(np.float64) ** 3))
+
+    grads = (3 * theta.astype(np.float64) ** 2 * np.array([1.0, 1.01, 1.0])).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PrecisionWarning)
+        report = check_gradient(loss, theta.copy(), grads, method=method)
+    assert report.status != "passed"
+    h = default_step(1.0, "central", dtype)
+    assert any(d == pytest.approx(multiple * h, rel=1e-3) for d in offsets)
+
+
+def test_forward_heavy_round_off_is_measured_with_at_least_4_central_steps():
+    # forward: the element is coarse at the forward step √u·s, but the central step ∛u·s needs
+    # k < 4 — k is clipped up to 4 (θ[0]'s wide stencil at ±4h, ±8h).  kills: the clip's lower bound dropped
+    offsets = []
+    report = check_gradient(heavy(1e5, offsets=offsets), np.array([1.0, 0.5, -0.7]), A.copy(), method="forward")
+    assert report.passed
+    assert sorted({round(d, 6) for d in offsets if d > 2.5}) == [4, 8]
+
+
+def test_a_step_given_by_the_caller_is_still_widened_up_to_2_percent_of_the_scale():
+    # eps = 0.01 at scale 1: the round-off of 1e12 asks for k = 1024, 2 % of the scale allows k = 2:
+    # θ[0] is measured at ±0.02, ±0.04.  kills: `k < 2` → `k <= 2`, `k < 3` (not widened at all)
+    offsets = []
+    check_gradient(heavy(1e12, offsets=offsets), np.array([1.0, 0.5, -0.7]), A.copy(), eps=0.01)
+    wide = sorted({round(d * H64, 9) for d in offsets if d * H64 > 0.015})
+    assert wide == [0.02, 0.04]
+
+
+def kinked_at_48(slope):
+    # like heavy(1e8) with a ReLU at θ0 + 48·H64, inside θ[0]'s wide stencil (k = 32: ±32, ±64·H64)
+    def loss(t):
+        return float(1e8 + A @ t + slope * max((float(t[0]) - 1.0) / H64 - 48, 0.0) * H64)
+    return loss
+
+
+@pytest.mark.parametrize(("slope", "kinks"), [(3.0, []), (5.0, [("theta", (0,))])])
+def test_a_measured_element_whose_wide_estimate_disagrees_with_it_is_a_kink(slope, kinks):
+    # θ[0] carries a 5 % bug: screened and measured at h, then again at k·h.  The wide estimate is bent
+    # by the kink (by ≈ slope/24); it must agree with the measured one within twice its noise
+    # |n_R − g| + allowance: slope 3 does, slope 5 does not (a kink: not judged, no longer "measured").
+    # kills: `first` ignored (noise from the first pass's screen), `2·noise` → `3·noise`, measured.pop(None)
+    report = check_gradient(kinked_at_48(slope), np.array([1.0, 0.5, -0.7]), A * np.array([1.05, 1.0, 1.0]),
+                            detect_kinks=False)
+    assert report.status == "inconclusive" and report.kinks == kinks and report.n_measured == 3
