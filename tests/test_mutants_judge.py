@@ -9,6 +9,7 @@ import pytest
 
 from helpers.derivatives import default_step
 from helpers.gradcheck import PrecisionWarning, check_gradient
+from helpers.gradcheck.numerical import element_scales
 
 
 def quantised(theta):
@@ -209,6 +210,13 @@ def heavy(constant, single=True, kink_slope=0.0, nan_band=None, offsets=None):
     return loss
 
 
+def test_moderate_round_off_widens_only_the_elements_it_swamps():
+    # at 1e7 the round-off part R/h is 1.2e-3·|g| for θ[0] — below SANITY/4 = 1.25e-3 — but 2.4e-3
+    # for θ[2] (|g| = 0.5): only θ[2] is measured with a wider step.  kills: SANITY / 4 → / 5
+    report = check_gradient(heavy(1e7), np.array([1.0, 0.5, -0.7]), A.copy())
+    assert report.passed and report.n_measured == 1
+
+
 @pytest.mark.parametrize(("constant", "k"), [(1e8, 64), (1e10, 1024)])
 def test_heavy_round_off_widens_the_step_by_the_power_of_two_it_needs(constant, k):
     # k = 2^ceil(log2(16·R/(h·SANITY·|g|))), R = 10·σ: 64 at 1e8 (σ = 6.2e-9); at 1e10 it would be
@@ -299,3 +307,97 @@ def test_a_measured_element_whose_wide_estimate_disagrees_with_it_is_a_kink(slop
     report = check_gradient(kinked_at_48(slope), np.array([1.0, 0.5, -0.7]), A * np.array([1.05, 1.0, 1.0]),
                             detect_kinks=False)
     assert report.status == "inconclusive" and report.kinks == kinks and report.n_measured == 3
+
+
+# --- probe_suspects: elements that still disagree get their own round-off probes ---
+
+A6 = np.array([3.0, -2.0, 1.5, 1.0, -1.0, 0.5])
+THETA6 = np.array([0.3, -0.2, 0.5, 0.7, -0.4, 0.9])
+
+
+def noisy_in_3_to_5(nan_band=None):
+    # noise of size 1e-9 that only θ[3], θ[4], θ[5] see: the global probe (at θ[0], the largest
+    # gradient) measures σ ≈ 3e-16, far too small for them.  NaN where (θ[3] − 0.7)/h₃ is in nan_band
+    h3 = default_step(1.0, "central", np.float64) * element_scales(THETA6)[3]
+
+    def loss(params):
+        t = params if isinstance(params, np.ndarray) else np.concatenate([params["a"], params["b"]])
+        if nan_band and nan_band[0] < (float(t[3]) - 0.7) / h3 < nan_band[1]:
+            return float("nan")
+        return float(A6 @ t + 1e-9 * np.sin(1e9 * (t[3] + 2 * t[4] + 3 * t[5])))
+    return loss
+
+
+def test_the_suspects_own_round_off_probes_decide():
+    # θ[3..5] disagree under the global σ; their own probes (3 of them: the median is used) show
+    # the noise, and they agree.  A 5 % bug in θ[3] still fails.  kills: probe_suspects not probing
+    # (sigma = None, `key in self.local`), `len(local) >= 3` → `> 3`, `>= 4`
+    report = check_gradient(noisy_in_3_to_5(), THETA6.copy(), A6.copy(), detect_kinks=False)
+    assert report.passed and report.n_measured == 3 and report.loss_noise < 1e-15
+    wrong = check_gradient(noisy_in_3_to_5(), THETA6.copy(), A6 * np.array([1, 1, 1, 1.05, 1, 1]), detect_kinks=False)
+    assert wrong.status == "failed" and [m.index for m in wrong.mismatches] == [(3,)]
+
+
+@pytest.mark.parametrize("single", [True, False])
+def test_a_bad_loss_in_a_suspects_probe_names_the_element(single):
+    # NaN at θ[3] − 1.93·h₃ only: the first probe offset of the suspect's own probe.
+    # kills: name or single passed as None to probe in probe_suspects
+    params = THETA6.copy() if single else {"a": THETA6[:2].copy(), "b": THETA6[2:].copy()}
+    grads = A6.copy() if single else {"a": A6[:2].copy(), "b": A6[2:].copy()}
+    where = r"theta\[3\]" if single else r"params\['b'\]\[1\]"
+    with pytest.raises(ValueError, match=rf"^loss returned nan at {where} = .*needs a finite loss"):
+        check_gradient(noisy_in_3_to_5((-1.95, -1.9)), params, grads, detect_kinks=False)
+
+
+THETA3 = np.array([0.5, -1.0, 2.0])
+
+
+def cube_sum(t):
+    return float(np.sum(t**3))
+
+
+@pytest.mark.parametrize(("atol", "error"), [(1e-3, [0.0, 5e-4, 0.0]), (1e-6, [0.0, 0.0, 3e-5])])
+def test_atol_is_added_to_rtol_for_the_measured_elements_too(atol, error):
+    # eps = 0.1: the first pass is off by ε² = 0.01, so every element is measured (Richardson is exact
+    # for a cubic); the error then lies within rtol·|g| + atol (and not within either alone).
+    # kills: allowed() with `− atol` and with `rtol / max(|g|, |n|)`
+    report = check_gradient(cube_sum, THETA3.copy(), 3 * THETA3**2 + np.array(error), eps=0.1, atol=atol)
+    assert report.passed and report.n_measured == 3
+
+
+def test_a_measured_element_reuses_its_first_pass_evaluations():
+    # central: the 5-point stencil of a suspicious element reuses J(θ ± h) of the first pass, so
+    # J is evaluated at θ[1] ± h exactly twice.  kills: `known` not passed to stencil, the method
+    # test `== "central"` mutated
+    h = default_step(1.0, "central", np.float64) * element_scales(THETA3)[1]
+    offsets = []
+
+    def loss(t):
+        offsets.append(float(t[1]) - THETA3[1])
+        return cube_sum(t)
+
+    report = check_gradient(loss, THETA3.copy(), 3 * THETA3**2 * np.array([1.0, 1.01, 1.0]))
+    assert report.status == "failed" and report.n_measured == 1
+    assert sum(abs(abs(d) - h) < 1e-3 * h for d in offsets) == 2
+
+
+def test_a_constant_loss_under_heavy_round_off_measures_nothing():
+    # every gradient is 0 (G = 0): no element has a size to resolve.  kills: coarse's `size > 0` → `>= 0`
+    report = check_gradient(lambda t: float(1e8 + 0.0 * t.sum()), np.array([1.0, 0.5, -0.7]), np.zeros(3))
+    assert report.passed and report.n_measured == 0
+
+
+@pytest.mark.parametrize(("theta", "where"), [([1.0, 3.0], "theta[0]"), ([1.0, 0.8, 3.0], "theta[1] and 1 more"),
+                                              ([1.0, 0.8, 0.6], "theta[2] and 2 more")])
+def test_unmeasured_elements_off_by_their_truncation_name_the_worst_and_count_the_rest(theta, where):
+    # J = Σθ³ with eps = 0.2: every first-pass estimate is off by ε² = 0.04 (1.3 % of 3θ² at θ = 1),
+    # within the screen's truncation allowance, so nothing is measured; the reason names the element
+    # with the largest relative difference and how many more there are.  kills: the step of an
+    # unmeasured element taken from `measured`, float(None); argmax of |g − n|·size; the "and N more" count
+    theta = np.array(theta)
+    report = check_gradient(cube_sum, theta.copy(), 3 * theta**2, eps=0.2)
+    assert report.status == "inconclusive" and report.n_measured == 0
+    worst = 0.04 / (3 * min(theta) ** 2 + 0.04)      # |g − n| / max(|g|, |n|)
+    assert report.reasons == [
+        f"{where}: analytic and numeric differ by {worst:.1e} relative, within the truncation allowed at step "
+        "2.0e-01 — the step is too large for the curvature there: check again with eps = 2.0e-02"]
