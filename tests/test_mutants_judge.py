@@ -10,6 +10,7 @@ import pytest
 from helpers.derivatives import default_step
 from helpers.gradcheck import PrecisionWarning, check_gradient
 from helpers.gradcheck.numerical import element_scales
+from helpers.gradcheck.tolerance import default_rtol
 
 
 def quantised(theta):
@@ -401,3 +402,39 @@ def test_unmeasured_elements_off_by_their_truncation_name_the_worst_and_count_th
     assert report.reasons == [
         f"{where}: analytic and numeric differ by {worst:.1e} relative, within the truncation allowed at step "
         "2.0e-01 — the step is too large for the curvature there: check again with eps = 2.0e-02"]
+
+
+# --- what the report carries per tensor ---
+
+def test_a_complex_step_check_does_not_measure_round_off():
+    # the complex step has no subtractive cancellation: σ = 0, no probe.  kills: loss_noise called for
+    # method="complex" (the test `method == "complex"` mutated)
+    def loss(t):
+        return np.sum(A * t) + 1e-9 * np.sum(np.sin(1e9 * t))
+
+    report = check_gradient(loss, np.array([1.0, 0.5, -0.7]), A + 1e-9 * 1e9 * np.cos(1e9 * np.array([1.0, 0.5, -0.7])),
+                            method="complex")
+    assert report.passed and report.loss_noise == 0.0
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "complex"])
+def test_the_default_rtol_is_the_methods(method):
+    # kills: default_rtol(dtype) without the method (the central one for every method)
+    report = check_gradient(lambda t: np.sum(t**3), THETA3.copy(), 3 * THETA3**2, method=method)
+    assert report.tol == default_rtol(np.float64, method) == report.tensors[0].rtol
+
+
+def test_a_2d_tensor_reports_its_arrays_in_its_shape_and_its_verdict():
+    # kills: the tolerances not reshaped to the tensor, the verdict "MISMATCH", the summary's rtol,
+    # None instead of NaN for the relative error of an element not sampled
+    W = np.array([[0.5, -1.0, 2.0], [1.5, -0.5, 0.25]])
+    wrong = 3 * W**2
+    wrong[1, 2] *= 1.1
+    report = check_gradient(cube_sum, W.copy(), wrong)
+    assert report.status == "failed" and report.tensors[0].verdict == "MISMATCH"
+    assert report.tensors[0].rtol == report.tol
+    for array in (report.numeric["theta"], report.relative_errors["theta"], report.tolerances["theta"]):
+        assert array.shape == (2, 3) and array.dtype == np.float64
+    sampled = check_gradient(cube_sum, W.copy(), 3 * W**2, sample=2)
+    rel = sampled.relative_errors["theta"]
+    assert rel.dtype == np.float64 and np.isnan(rel).sum() == 4
