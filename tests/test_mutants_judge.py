@@ -438,3 +438,14 @@ def test_a_2d_tensor_reports_its_arrays_in_its_shape_and_its_verdict():
     sampled = check_gradient(cube_sum, W.copy(), 3 * W**2, sample=2)
     rel = sampled.relative_errors["theta"]
     assert rel.dtype == np.float64 and np.isnan(rel).sum() == 4
+
+
+def test_with_atol_only_elements_beyond_it_are_measured():
+    # atol replaces the derived allowance in the screen too: a 3e-5 error in θ[2] (|g| = 12) lies within
+    # rtol·|g| + atol = 7.4e-5, and heavy round-off is not measured again with a wider step.
+    # kills: the screen's `+ atol` → `− atol`, `rtol / max(…)`; `atol is None and …` → `or`
+    report = check_gradient(cube_sum, THETA3.copy(), 3 * THETA3**2 + np.array([0.0, 0.0, 3e-5]), atol=1e-6)
+    assert report.passed and report.n_measured == 0
+    assert check_gradient(cube_sum, THETA3.copy(), 3 * THETA3**2, atol=1e-3).n_measured == 0
+    report = check_gradient(heavy(1e8), np.array([1.0, 0.5, -0.7]), A.copy(), atol=0.1)
+    assert report.passed and report.n_measured == 0

@@ -132,3 +132,21 @@ def test_a_bad_loss_in_the_round_off_probe_names_the_element(single, band):
     where = r"theta\[1\]" if single else r"params\['b'\]\[0\]"
     with pytest.raises(ValueError, match=rf"^loss returned nan at {where} = .*needs a finite loss"):
         check_gradient(loss, params, grads)
+
+
+@pytest.mark.parametrize("noise", [(1e-12, 1e-6), (1e-12, 1e-9, 1e-6)])
+def test_the_loss_noise_is_the_larger_of_two_probes_and_the_median_of_three(noise):
+    # one element per tensor, each with its own noise level, seen only when that element moves.
+    # kills: median/max chosen with `>= 3` mutated (`> 3`, `>= 4`, always one of them)
+    names = "abc"[: len(noise)]
+    params = {name: np.array([0.3 + 0.1 * k]) for k, name in enumerate(names)}
+    grads = {name: np.array([1.0 + k]) for k, name in enumerate(names)}
+
+    def loss(p):
+        return float(sum(grads[n][0] * p[n][0] + a * np.sin(1e9 * p[n][0]) for n, a in zip(names, noise, strict=True)))
+
+    report = check_gradient(loss, params, grads, detect_kinks=False)
+    J0 = loss(params)
+    step = {n: default_step(1.0, "central", np.float64) * element_scales(params[n])[0] for n in names}
+    probes = [probe(loss, params, params[n], n, 0, step[n], J0, False) for n in names]
+    assert report.loss_noise == (max(probes) if len(probes) == 2 else float(np.median(probes)))
