@@ -150,3 +150,33 @@ def test_the_loss_noise_is_the_larger_of_two_probes_and_the_median_of_three(nois
     step = {n: default_step(1.0, "central", np.float64) * element_scales(params[n])[0] for n in names}
     probes = [probe(loss, params, params[n], n, 0, step[n], J0, False) for n in names]
     assert report.loss_noise == (max(probes) if len(probes) == 2 else float(np.median(probes)))
+
+
+def _probed_elements(params, grads):
+    # the elements the round-off probe moves (by 0.37·h, which the first pass never does)
+    probed = set()
+
+    def loss(p):
+        for name, value in p.items():
+            steps = default_step(1.0, "central", np.float64) * element_scales(params[name])
+            for i in np.flatnonzero(np.abs(np.abs(value - params[name]) - 0.37 * steps) < 1e-3 * steps):
+                probed.add((name, int(i)))
+        return float(sum(g @ p[name] for name, g in grads.items()))
+
+    assert check_gradient(loss, {k: v.copy() for k, v in params.items()}, grads).passed
+    return probed
+
+
+def test_among_equal_gradients_the_probe_takes_the_first():
+    # θ = 0 and a linear loss: numeric = analytic exactly, so 17 elements tie for the largest; the
+    # probe tries the first three of them in order, at most three (it rejects each here: J is exactly
+    # linear, its residual only rounding).  kills: argsort without kind="stable" (NumPy's default sort
+    # does not keep ties in order), `[:3]` → `[:4]`
+    grads = {"w": np.array([1.0] * 17 + [2.0] * 17)}
+    assert _probed_elements({"w": np.zeros(34)}, grads) == {("w", 17), ("w", 18), ("w", 19)}
+
+
+def test_a_tensor_whose_gradient_is_zero_is_not_probed():
+    # kills: candidates with `both >= 0` (a zero gradient, e.g. a dead unit, would be probed too)
+    grads = {"a": np.array([1.0, 2.0]), "z": np.zeros(2)}
+    assert _probed_elements({"a": np.array([0.3, 0.4]), "z": np.array([0.5, 0.6])}, grads) == {("a", 1)}
