@@ -449,3 +449,38 @@ def test_with_atol_only_elements_beyond_it_are_measured():
     assert check_gradient(cube_sum, THETA3.copy(), 3 * THETA3**2, atol=1e-3).n_measured == 0
     report = check_gradient(heavy(1e8), np.array([1.0, 0.5, -0.7]), A.copy(), atol=0.1)
     assert report.passed and report.n_measured == 0
+
+
+@pytest.mark.parametrize("options", [{"atol": 1e-8}, {"method": "complex"}], ids=["atol", "complex"])
+def test_no_round_off_probe_for_a_disagreeing_element_with_atol_or_the_complex_step(options):
+    # with atol the allowance is the caller's; the complex step has no round-off to probe: a 1 % bug in
+    # θ[1] fails without the suspect's own probe (which would move θ[1] by 0.37·h).
+    # kills: the early return `not suspects or complex or atol` with `and`, `!=`, "COMPLEX", `atol is None`
+    h = default_step(1.0, "central", np.float64) * element_scales(THETA3)[1]
+    offsets = []
+
+    def loss(t):
+        offsets.append(abs(complex(t[1]).real - THETA3[1]))
+        return np.sum(t**3)
+
+    report = check_gradient(loss, THETA3.copy(), 3 * THETA3**2 * np.array([1.0, 1.01, 1.0]), **options)
+    assert report.status == "failed" and [m.index for m in report.mismatches] == [(1,)]
+    assert not any(abs(d - 0.37 * h) < 1e-3 * h for d in offsets)
+
+
+def test_mismatches_are_listed_worst_first():
+    # kills: the sort of the mismatches by (relative error, difference, tensor, index) replaced by the
+    # default order (by tensor name, then index)
+    wrong = 3 * THETA3**2 * np.array([1.0, 1.1, 1.5])
+    report = check_gradient(cube_sum, THETA3.copy(), wrong)
+    assert [m.index for m in report.mismatches] == [(2,), (1,)]
+
+
+def test_a_suspect_is_judged_with_its_own_round_off_when_that_is_larger():
+    # θ[3], θ[4] see noise of 1e-10, θ[5] of 3e-9, none of which the global probe (at θ[0]) sees;
+    # θ[5] agrees only with its own probe's σ.  kills: its own σ not looked up (local.get(None))
+    def loss(t):
+        return float(A6 @ t + 1e-10 * np.sin(1e9 * t[3]) + 1e-10 * np.sin(1e9 * t[4]) + 3e-9 * np.sin(1e9 * t[5]))
+
+    report = check_gradient(loss, THETA6.copy(), A6.copy(), detect_kinks=False)
+    assert report.passed and report.loss_noise < 1e-15
