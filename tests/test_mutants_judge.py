@@ -484,3 +484,18 @@ def test_a_suspect_is_judged_with_its_own_round_off_when_that_is_larger():
 
     report = check_gradient(loss, THETA6.copy(), A6.copy(), detect_kinks=False)
     assert report.passed and report.loss_noise < 1e-15
+
+
+def test_mismatches_with_the_same_relative_error_are_listed_by_their_difference():
+    # θ[1] and θ[2] are both 10 % off; θ[2]'s gradient is 4 times larger, so is its difference.
+    # kills: the tie-break by |analytic − numeric| reversed
+    report = check_gradient(cube_sum, THETA3.copy(), 3 * THETA3**2 * np.array([1.0, 1.1, 1.1]), eps=1e-4)
+    assert [m.index for m in report.mismatches] == [(2,), (1,)]
+    assert report.eps == 1e-4                                     # kills: eps=None in the report
+
+
+def test_a_check_where_every_element_is_a_kink_has_no_largest_relative_error():
+    # kills: max_relative_error 1.0 instead of 0.0 when no element is judged
+    report = check_gradient(lambda t: float(np.sum(np.maximum(t, 0.0))), np.zeros(2), np.ones(2))
+    assert report.status == "inconclusive" and len(report.kinks) == 2
+    assert report.max_relative_error == 0.0

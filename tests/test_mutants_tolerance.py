@@ -10,6 +10,7 @@ from helpers.gradcheck.kinks import Stencil
 from helpers.gradcheck.numerical import element_scales
 from helpers.gradcheck.tolerance import (
     Measured,
+    default_rtol,
     measured_threshold,
     probe,
     richardson,
@@ -180,3 +181,11 @@ def test_a_tensor_whose_gradient_is_zero_is_not_probed():
     # kills: candidates with `both >= 0` (a zero gradient, e.g. a dead unit, would be probed too)
     grads = {"a": np.array([1.0, 2.0]), "z": np.zeros(2)}
     assert _probed_elements({"a": np.array([0.3, 0.4]), "z": np.array([0.5, 0.6])}, grads) == {("a", 1)}
+
+
+@pytest.mark.parametrize(("dtype", "central", "forward", "complex_"),
+                         [(np.float64, 6.1e-6, 1.2e-4, 1.5e-8), (np.float32, 4.9e-3, 1.9e-2, 3.5e-4)])
+def test_default_rtol_values(dtype, central, forward, complex_):
+    # the docstring's numbers: u^(1/3), u^(1/4), u^(1/2).  kills: `**` → `*` and the exponents + 1
+    got = [default_rtol(dtype, method) for method in ("central", "forward", "complex")]
+    assert got == pytest.approx([central, forward, complex_], rel=0.03)
