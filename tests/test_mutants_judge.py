@@ -407,7 +407,8 @@ def test_unmeasured_elements_off_by_their_truncation_name_the_worst_and_count_th
 # --- what the report carries per tensor ---
 
 def test_a_complex_step_check_does_not_measure_round_off():
-    # the complex step has no subtractive cancellation: σ = 0, no probe.  kills: loss_noise called for
+    # the complex step has no subtractive cancellation: σ = 0, no probe (no evaluation beyond the
+    # complex steps).  kills: loss_noise called for
     # method="complex" (the test `method == "complex"` mutated)
     def loss(t):
         return np.sum(A * t) + 1e-9 * np.sum(np.sin(1e9 * t))
@@ -415,6 +416,9 @@ def test_a_complex_step_check_does_not_measure_round_off():
     report = check_gradient(loss, np.array([1.0, 0.5, -0.7]), A + 1e-9 * 1e9 * np.cos(1e9 * np.array([1.0, 0.5, -0.7])),
                             method="complex")
     assert report.passed and report.loss_noise == 0.0
+    calls = []
+    report = check_gradient(lambda t: calls.append(1) or np.sum(t**3), THETA3.copy(), 3 * THETA3**2, method="complex")
+    assert report.passed and len(calls) == 2 + 3           # J(θ) twice, one complex step per element
 
 
 @pytest.mark.parametrize("method", ["central", "forward", "complex"])
