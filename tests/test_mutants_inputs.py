@@ -63,3 +63,14 @@ def test_a_loss_that_changes_its_input_is_told_to_work_on_copies():
     with pytest.raises(ValueError, match=r"no in-place updates such as W -= …, \+=, np\.clip\(\.\.\., out=…\)\); "
                                          r"work on copies — params restored$"):
         check_gradient(clips, THETA.copy(), 2 * THETA)
+
+
+def test_the_keepdims_hint_only_for_shapes_that_differ_by_ones_and_a_nonfinite_gradient_says_where_to_look():
+    # kills: the keepdims test with `or`, with `n != 2`; the fix for a non-finite gradient mutated
+    with pytest.raises(ValueError, match=r"^grads has shape \(1, 2\) but theta has shape \(2,\) \(keepdims=True"):
+        check_gradient(square, THETA.copy(), np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"^grads has shape \(6,\) but theta has shape \(2, 3\)$"):
+        check_gradient(lambda t: float(np.sum(t**2)), np.ones((2, 3)), np.ones(6))
+    with pytest.raises(ValueError, match=r"^grads\[1\] is nan: the analytic gradient must be finite — look for a "
+                                         r"log\(0\), a division by zero or an overflow in the backward$"):
+        check_gradient(square, THETA.copy(), np.array([1.0, np.nan]))
