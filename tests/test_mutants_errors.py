@@ -47,3 +47,26 @@ def test_gradient_difference_names_what_does_not_match():
         gradient_difference([1.0], np.ones(1))
     with pytest.raises(TypeError, match=r"^numeric must be a NumPy array or a dict"):
         gradient_difference(np.ones(1), [1.0])
+
+
+def test_relative_error_is_float64_whatever_the_input_dtype():
+    # kills: the float64 conversion of a or b dropped (a long double operand would leak its dtype)
+    long = np.longdouble
+    for a, b, expected in [(long(1.0), 1.5, 1 / 3), (1.0, long(1.5), 1 / 3), (np.ones(2, long), np.ones(2), 0.0)]:
+        got = relative_error(a, b)
+        assert got.dtype == np.float64
+        assert np.allclose(got, expected, rtol=1e-15, atol=0)
+
+
+def test_relative_error_of_an_infinite_value_does_not_warn():
+    # kills: errstate(invalid=...) dropped (inf / inf in the quotient would warn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = relative_error(np.array([np.inf, 2.0]), np.array([1.0, 3.0]))
+    assert not np.isfinite(got[0]) and got[1] == pytest.approx(1 / 3, rel=1e-15)
+
+
+def test_gradient_difference_of_empty_gradients_is_zero():
+    # kills: max(..., default=0.0) changed to no default or None (an empty gradient raised)
+    assert gradient_difference(np.zeros(0), np.zeros(0)) == 0.0
+    assert gradient_difference({"W": np.zeros((0, 3))}, {"W": np.zeros((0, 3))}) == 0.0

@@ -50,3 +50,15 @@ def test_the_message_lists_every_borrowed_name_and_says_what_to_do():
     assert "not yours. The exercise is to work this out yourself (with NumPy" in message
     assert message.endswith("; the reference in `helpers` is there to compare with, not to call or to read the "
                             "answer from.")
+
+
+def imports_helpers_twice(x):
+    import helpers.derivatives
+    import helpers.network  # noqa: F401
+
+    return x
+
+
+def test_every_import_of_helpers_is_reported():
+    # kills: `found |= {…}` → `found = {…}` (a second `import helpers…` replaced what was found before)
+    assert references_in(imports_helpers_twice, []) == ["import helpers.derivatives", "import helpers.network"]

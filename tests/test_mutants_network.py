@@ -116,6 +116,13 @@ def test_vector_to_dict_refuses_bad_theta_and_mixed_keys():
         vector_to_dict(np.zeros(2), [("W", (0, 0)), ("W", (1,))])
 
 
+def test_vector_to_dict_refuses_a_negative_index():
+    # a key's index counts from 0: (-1,) is no element of any shape.  kills: the shape's start value
+    # (0,)·len(index) → (1,)·len(index), which made a tensor of shape (1,) for the key ("W", (-1,))
+    with pytest.raises(IndexError):
+        vector_to_dict(np.array([5.0]), [("W", (-1,))])
+
+
 # --- the MLP of notebook 09 -------------------------------------------------------------------
 
 def test_mlp_sizes_counts_parameters_exactly():

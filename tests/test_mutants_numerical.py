@@ -192,3 +192,33 @@ def test_complex_step_names_the_tensor_of_a_python_complex_that_is_not_finite():
 def test_a_constant_loss_with_a_zero_gradient_needs_no_measurement():
     report = check_gradient(lambda t: 0.0, np.array([0.5, 1.0]), np.zeros(2))
     assert report.passed and report.n_measured == 0
+
+
+def test_a_random_loss_is_refused_with_the_fix():
+    # kills: the message's text mutated (the fix: remove the randomness, dropout, minibatch, batch norm)
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"not a fixed function of params.*Remove the randomness from the loss you "
+                                         r"check: turn dropout off.*call\), use one fixed minibatch, "
+                                         r"and put batch norm in a fixed mode\.$"):
+        check_gradient(lambda t: float(t @ t + rng.random()), np.array([0.5, 1.0]), np.array([1.0, 2.0]))
+
+
+def test_a_bad_value_at_the_second_call_names_it():
+    # kills: the `where` of the second, unperturbed call replaced (None, "XX…XX", upper case)
+    calls = []
+
+    def loss(t):
+        calls.append(1)
+        return float("nan") if len(calls) == 2 else float(t @ t)
+
+    with pytest.raises(ValueError, match=r"^loss returned nan at the unperturbed params \(second call\)"):
+        check_gradient(loss, np.array([0.5, 1.0]), np.array([1.0, 2.0]))
+
+
+def test_a_bad_value_at_theta_minus_eps_names_the_sign():
+    # kills: the label "-" of the minus side replaced ("+" for both, "XX-XX")
+    def loss(t):
+        return float("nan") if t[1] < 1.0 else float(t @ t)
+
+    with pytest.raises(ValueError, match=r"^loss returned nan at theta\[1\] moved by -eps = -"):
+        check_gradient(loss, np.array([0.5, 1.0]), np.array([1.0, 2.0]))

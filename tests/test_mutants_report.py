@@ -97,3 +97,14 @@ def test_unknown_status_is_refused():
     with pytest.raises(ValueError, match="status must be one of"):
         report("maybe")
     assert np.isnan(report("passed").tensors[2].max_relative_error)
+
+
+def test_a_table_row_with_more_cells_than_the_header_is_refused():
+    # a cell must not be dropped silently.  kills: zip(…, strict=True) over a row's cells → strict None/False
+    from helpers.gradcheck.report import html_table, text_table
+
+    assert text_table(["a", "b"], [["1", "22"]], right={1}) == ["a   b", "1  22"]
+    with pytest.raises(ValueError):
+        text_table(["a"], [["1", "2"]], right=set())
+    with pytest.raises(ValueError):
+        html_table(["a"], [["1", "2"]], right=set())
