@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
+from tools.rewrite import rewrite_notebook, rewrite_text
 from tools.student import HIDDEN_BEGIN, check_header, exercises
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +33,20 @@ README = ROOT / "README.md"
 START = "00_start_here.ipynb"
 
 
-def rows(directory: Path) -> tuple[list[tuple[str, str, int, int, int]], int]:
-    """(notebook number, grade_id, points, public checks, hidden checks) per part; and the exercise count."""
+class Parts(NamedTuple):
+    """Every graded part, as (notebook number, grade_id, points, public checks, hidden checks),
+    and the number of exercises they belong to."""
+
+    rows: list[tuple[str, str, int, int, int]]
+    n_exercises: int
+
+    @property
+    def points(self) -> int:
+        return sum(points for _, _, points, _, _ in self.rows)
+
+
+def graded_parts(directory: Path) -> Parts:
+    """The graded parts of every notebook in ``directory``, read once for all the rewrites below."""
     out, n_exercises = [], 0
     for path in sorted(directory.glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
@@ -45,48 +59,41 @@ def rows(directory: Path) -> tuple[list[tuple[str, str, int, int, int]], int]:
                 public, _, hidden = source.partition(HIDDEN_BEGIN)
                 out.append((path.name[:2], grade_id, points, len(CHECK_LINE.findall(public)),
                             len(CHECK_LINE.findall(hidden))))
-    return out, n_exercises
+    return Parts(out, n_exercises)
 
 
-def with_table(text: str, directory: Path) -> str:
-    parts, n_exercises = rows(directory)
-    points = sum(p for _, _, p, _, _ in parts)
+def with_table(text: str, parts: Parts) -> str:
     table = ["| notebook | part (grade_id) | points | public checks | hidden checks |", "|---|---|---|---|---|"]
-    table += [f"| {nb} | `{gid}` | {p} | {pub} | {hid} |" for nb, gid, p, pub, hid in parts]
-    table.append(f"| **total** | {len(parts)} parts | **{points}** | | |")
+    table += [f"| {nb} | `{gid}` | {p} | {pub} | {hid} |" for nb, gid, p, pub, hid in parts.rows]
+    table.append(f"| **total** | {len(parts.rows)} parts | **{parts.points}** | | |")
     text = TABLE.sub(lambda _: "\n".join(table) + "\n", text)
-    return SUMMARY.sub(f"There are {n_exercises} exercises, split into {len(parts)} graded parts worth "
-                       f"{points} points in all", text)
+    return SUMMARY.sub(f"There are {parts.n_exercises} exercises, split into {len(parts.rows)} graded parts worth "
+                       f"{parts.points} points in all", text)
 
 
-def with_counts(text: str, directory: Path) -> str:
+def with_counts(text: str, parts: Parts) -> str:
     """``text`` with every "N exercises in M graded parts (P points)" and "(0 and P points)" up to date."""
-    parts, n_exercises = rows(directory)
-    points = sum(p for _, _, p, _, _ in parts)
 
     def quoted(match):
-        tail = f"({points} points)" if match.group(0).rstrip().endswith("points)") else ""
-        return f"{n_exercises} exercises in {len(parts)} graded parts{match['gap']}{tail}"
+        tail = f"({parts.points} points)" if match.group(0).rstrip().endswith("points)") else ""
+        return f"{parts.n_exercises} exercises in {len(parts.rows)} graded parts{match['gap']}{tail}"
 
-    return FULL_MARKS.sub(f"(0 and {points} points)", QUOTED.sub(quoted, text))
+    return FULL_MARKS.sub(f"(0 and {parts.points} points)", QUOTED.sub(quoted, text))
+
+
+def start_with_counts(start, parts: Parts):
+    """00's notebook with ``with_counts`` applied to every markdown cell."""
+    for cell in start.cells:
+        if cell.cell_type == "markdown":
+            cell.source = with_counts(cell.source, parts)
+    return start
 
 
 def main(directory: str) -> None:
-    for path, rewrite in [(INSTRUCTORS, lambda text: with_table(text, Path(directory))),
-                          (README, lambda text: with_counts(text, Path(directory)))]:
-        before = path.read_text()
-        if rewrite(before) != before:
-            path.write_text(rewrite(before))
-            print(f"{path.name}: exercise counts written")
-    start_path = Path(directory) / START
-    start = nbformat.read(start_path, as_version=4)
-    before = nbformat.writes(start)
-    for cell in start.cells:
-        if cell.cell_type == "markdown":
-            cell.source = with_counts(cell.source, Path(directory))
-    if nbformat.writes(start) != before:
-        nbformat.write(start, start_path)
-        print(f"{start_path}: exercise counts written")
+    parts = graded_parts(Path(directory))
+    rewrite_text(INSTRUCTORS, lambda text: with_table(text, parts), "exercise table")
+    rewrite_text(README, lambda text: with_counts(text, parts), "exercise counts")
+    rewrite_notebook(Path(directory) / START, lambda start: start_with_counts(start, parts), "exercise counts")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import nbformat
 
 from tools.navigation import MARKER
 from tools.open_anywhere import is_badge_cell, is_colab_cell
+from tools.rewrite import rewrite_notebook
 from tools.student import exercises, is_check_cell, is_solution_cell
 
 WORDS_PER_MINUTE = 200
@@ -57,12 +58,7 @@ def with_minutes(start, by_number: dict[str, int]):
 def main(directory: str) -> None:
     paths = sorted(Path(directory).glob("*.ipynb"))
     by_number = {p.name[:2]: minutes(nbformat.read(p, as_version=4)) for p in paths}
-    start_path = paths[0]
-    start = nbformat.read(start_path, as_version=4)
-    before = nbformat.writes(start)
-    if nbformat.writes(with_minutes(start, by_number)) != before:
-        nbformat.write(start, start_path)
-        print(f"{start_path}: minutes written")
+    rewrite_notebook(paths[0], lambda start: with_minutes(start, by_number), "minutes")
     for number, value in by_number.items():
         print(f"{number}: {value} min")
 

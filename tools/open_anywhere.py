@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools.rewrite import rewrite_notebook, rewrite_text
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = ROOT / "pyproject.toml"
 README = ROOT / "README.md"
@@ -111,15 +113,9 @@ def main(directory: str) -> None:
     if repo is None:
         print("pyproject.toml has no [project.urls] Repository: no badges and no Colab cell (removed if present)")
     for path in sorted(Path(directory).glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
-        if nbformat.writes(with_open_anywhere(notebook, repo, start=path.name == START)) != before:
-            nbformat.write(notebook, path)
-            print(f"{path}: open-anywhere cells written")
-    text = README.read_text()
-    if readme_with_badges(text, repo) != text:
-        README.write_text(readme_with_badges(text, repo))
-        print(f"{README.name}: badges written")
+        rewrite_notebook(path, lambda notebook, start=path.name == START: with_open_anywhere(notebook, repo, start),
+                         "open-anywhere cells")
+    rewrite_text(README, lambda text: readme_with_badges(text, repo), "badges")
 
 
 if __name__ == "__main__":
